@@ -1,0 +1,231 @@
+/* The .rmod file format: the one definition shared by the host tools,
+ * the loader core and the kernel.  docs/FORMAT.md is the prose spec.
+ *
+ * Every multi-byte field is little-endian.  Readers never cast the file
+ * to these structs: they decode fields with rm_le16/rm_le32 at the
+ * RMOD_*_OFF offsets below, so alignment and host byte order do not
+ * matter.  The structs document the layout and are used by the writer
+ * on little-endian hosts only through the rm_put_* helpers.
+ */
+#ifndef RMOD_FORMAT_H
+#define RMOD_FORMAT_H
+
+#include <stdint.h>
+
+#define RMOD_MAGIC0 'R'
+#define RMOD_MAGIC1 'M'
+#define RMOD_MAGIC2 'O'
+#define RMOD_MAGIC3 'D'
+#define RMOD_VERSION 1
+#define RMOD_MACHINE_386 3 /* EM_386 */
+
+#define RMOD_PAGE 4096u
+#define RMOD_NONE 0xffffffffu /* "no entry point" for init/exit */
+
+/* header.flags */
+#define RMOD_F_BIND_DIRECT 0x1u /* imports patched at every site */
+#define RMOD_F_HAS_SYMS 0x2u    /* SYMS table present (fault attribution) */
+#define RMOD_F_KNOWN (RMOD_F_BIND_DIRECT | RMOD_F_HAS_SYMS)
+
+/* Table directory slots.  A slot with size 0 is absent. */
+enum rmod_table {
+	RMOD_T_IMAGE = 0,   /* file-backed image bytes [0, image_size) */
+	RMOD_T_FIXUPS = 1,  /* base-fixup stream, see below */
+	RMOD_T_IMPORTS = 2, /* struct rmod_import[] */
+	RMOD_T_SITES = 3,   /* u32 site words for RMOD_BIND_SITES imports */
+	RMOD_T_EXPORTS = 4, /* struct rmod_export[], sorted by (hash, name) */
+	RMOD_T_STRTAB = 5,  /* NUL-terminated strings; offset 0 is "" */
+	RMOD_T_NEEDS = 6,   /* u32 strtab offsets: provider module names */
+	RMOD_T_PARAMS = 7,  /* struct rmod_param[] */
+	RMOD_T_SYMS = 8,    /* struct rmod_sym[], sorted by offset */
+	RMOD_T_INIT = 9,    /* reserved: init-only image bytes */
+	RMOD_T_R10 = 10,
+	RMOD_T_R11 = 11,
+	RMOD_T_COUNT = 12
+};
+
+/* Fixed header, 176 bytes. */
+struct rmod_header {
+	uint8_t magic[4];     /* "RMOD" */
+	uint16_t version;     /* RMOD_VERSION */
+	uint16_t machine;     /* RMOD_MACHINE_386 */
+	uint32_t header_size; /* sizeof(struct rmod_header) */
+	uint32_t flags;       /* RMOD_F_* */
+	uint32_t file_size;   /* exact size of the file */
+	uint32_t crc32;       /* CRC-32 (IEEE) of the file with this field 0 */
+	uint32_t image_size;  /* file-backed bytes: text | rodata | data */
+	uint32_t mem_size;    /* image + bss, a multiple of RMOD_PAGE */
+	uint32_t text_end;    /* [0, text_end) is R+X, page aligned */
+	uint32_t rodata_end;  /* [text_end, rodata_end) is R, page aligned */
+	uint32_t init_off;    /* image offset of init, or RMOD_NONE */
+	uint32_t exit_off;    /* image offset of exit, or RMOD_NONE */
+	uint32_t name;        /* strtab offset of the module name */
+	uint32_t desc;        /* strtab offset of the description */
+	uint32_t fixup_count; /* number of fixups the stream encodes */
+	uint32_t iat_start;   /* IAT slots lie in [iat_start, iat_end) */
+	uint32_t iat_end;
+	uint32_t reserved[3]; /* must be 0 */
+	struct {
+		uint32_t off;
+		uint32_t size;
+	} dir[RMOD_T_COUNT];
+};
+#define RMOD_HEADER_SIZE 176u
+
+/* Header field offsets for the byte-wise readers. */
+#define RMOD_H_VERSION 4
+#define RMOD_H_MACHINE 6
+#define RMOD_H_HEADER_SIZE 8
+#define RMOD_H_FLAGS 12
+#define RMOD_H_FILE_SIZE 16
+#define RMOD_H_CRC32 20
+#define RMOD_H_IMAGE_SIZE 24
+#define RMOD_H_MEM_SIZE 28
+#define RMOD_H_TEXT_END 32
+#define RMOD_H_RODATA_END 36
+#define RMOD_H_INIT_OFF 40
+#define RMOD_H_EXIT_OFF 44
+#define RMOD_H_NAME 48
+#define RMOD_H_DESC 52
+#define RMOD_H_FIXUP_COUNT 56
+#define RMOD_H_IAT_START 60
+#define RMOD_H_IAT_END 64
+#define RMOD_H_RESERVED 68
+#define RMOD_H_DIR 80
+
+/* Import bind kinds. */
+#define RMOD_BIND_IAT 1   /* write the symbol address into one IAT slot */
+#define RMOD_BIND_SITES 2 /* patch each listed site */
+
+/* struct rmod_import, 24 bytes. */
+struct rmod_import {
+	uint32_t name;    /* strtab offset */
+	uint32_t hash;    /* rmod_hash(name) */
+	uint32_t version; /* expected symbol version, 0 = unversioned */
+	uint8_t bind;     /* RMOD_BIND_* */
+	uint8_t reserved; /* must be 0 */
+	uint16_t need;    /* index into NEEDS, or RMOD_NEED_ANY */
+	uint32_t where;   /* IAT: slot image offset; SITES: first site index */
+	uint32_t nsites;  /* IAT: 0; SITES: number of sites (>= 1) */
+};
+#define RMOD_IMPORT_SIZE 24u
+#define RMOD_NEED_ANY 0xffffu
+
+/* A site word: image offset in bits 0..30, bit 31 set for PC-relative
+ * (word += S - base) and clear for absolute (word += S). */
+#define RMOD_SITE_PCREL 0x80000000u
+#define RMOD_SITE_OFF_MASK 0x7fffffffu
+
+/* Export kinds. */
+#define RMOD_EXP_FUNC 1
+#define RMOD_EXP_DATA 2
+
+/* struct rmod_export, 20 bytes. */
+struct rmod_export {
+	uint32_t name;    /* strtab offset */
+	uint32_t hash;    /* rmod_hash(name) */
+	uint32_t offset;  /* image offset of the symbol */
+	uint16_t kind;    /* RMOD_EXP_* */
+	uint16_t flags;   /* must be 0 */
+	uint32_t version; /* symbol version, 0 = unversioned */
+};
+#define RMOD_EXPORT_SIZE 20u
+
+/* Parameter types. */
+#define RMOD_PARAM_INT 1
+#define RMOD_PARAM_UINT 2
+#define RMOD_PARAM_BOOL 3
+#define RMOD_PARAM_STRING 4
+
+/* struct rmod_param, 20 bytes. */
+struct rmod_param {
+	uint32_t name;   /* strtab offset */
+	uint32_t desc;   /* strtab offset */
+	uint32_t offset; /* image offset of the variable */
+	uint16_t type;   /* RMOD_PARAM_* */
+	uint16_t flags;  /* must be 0 */
+	uint32_t size;   /* bytes of storage (string: buffer incl. NUL) */
+};
+#define RMOD_PARAM_SIZE 20u
+
+/* struct rmod_sym, 12 bytes: a compact symbol table for attribution. */
+struct rmod_sym {
+	uint32_t offset; /* image offset */
+	uint32_t size;
+	uint32_t name; /* strtab offset */
+};
+#define RMOD_SYM_SIZE 12u
+
+/* The base-fixup stream.
+ *
+ * A cursor p (image byte offset) starts at 0.  The stream is a sequence
+ * of commands; each starts with a ULEB128 value v whose low two bits
+ * are the opcode and whose remaining bits are its argument a = v >> 2.
+ * After every command p is the offset just past the last fixup it
+ * emitted (last + 4), so fixups are strictly increasing and never
+ * overlap.
+ *
+ *   SKIP  (0): one fixup at p + a.
+ *   RUN   (1): a + 2 fixups at p, p+4, ... (contiguous words).
+ *   BITS  (2): a + 1 raw bytes follow; bit i (LSB first, byte by byte)
+ *              set means a fixup at p + 4*i.  The last byte is non-zero.
+ *   REPEAT(3): ULEB w, ULEB pattern follow; the w-bit pattern (bit 0 =
+ *              word p, its top set bit below w, pattern != 0) is applied
+ *              a + 2 times, the k-th copy starting at word p + k*w.
+ *
+ * Applying a fixup adds the load base to the little-endian 32-bit word
+ * at that offset.
+ */
+#define RMOD_FX_SKIP 0
+#define RMOD_FX_RUN 1
+#define RMOD_FX_BITS 2
+#define RMOD_FX_REPEAT 3
+
+/* Limits the loader core enforces (docs/FORMAT.md, "Limits"). */
+#define RMOD_MAX_FILE (64u << 20)  /* 64 MiB */
+#define RMOD_MAX_MEM (64u << 20)   /* image + bss */
+#define RMOD_MAX_IMPORTS 65535u
+#define RMOD_MAX_EXPORTS 65535u
+#define RMOD_MAX_SITES (1u << 22)
+#define RMOD_MAX_NEEDS 256u
+#define RMOD_MAX_PARAMS 256u
+#define RMOD_MAX_NAME 255u /* longest symbol or module name */
+#define RMOD_MAX_REPEAT_W 64u
+
+/* FNV-1a, 32-bit: the hash stored with every import and export. */
+static inline uint32_t rmod_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	while (*s) {
+		h ^= (uint8_t)*s++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static inline uint16_t rm_le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline uint32_t rm_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
+}
+
+static inline void rm_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void rm_put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+#endif

@@ -1,0 +1,24 @@
+/* Functions and data the kernel exports to modules (KEXPORT). */
+#ifndef RMOD_KERNEL_H
+#define RMOD_KERNEL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *kmalloc(size_t size);
+void kfree(void *p);
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+
+/* The kernel's version string (exported data). */
+extern const char kernel_version[];
+
+#endif

@@ -1,0 +1,35 @@
+/* The module author's API: metadata macros read by rmod-link.
+ *
+ * Each macro emits a "key=value" string into the non-allocated
+ * .rmod_info section (ldscripts/module.ld keeps it out of the image),
+ * as Linux does with .modinfo.  rmod-link turns them into the header's
+ * entry offsets, the export table and the metadata strings.
+ */
+#ifndef RMOD_MODULE_H
+#define RMOD_MODULE_H
+
+#define RMOD__CAT2(a, b) a##b
+#define RMOD__CAT(a, b) RMOD__CAT2(a, b)
+#define RMOD__INFO(id, str)                                                   \
+	static const char RMOD__CAT(__rmod_info_, id)[]                       \
+		__attribute__((used, section(".rmod_info"), aligned(1))) = str
+
+/* int fn(void): called after load; a negative return undoes the load. */
+#define RMOD_INIT(fn)                                                         \
+	static inline __attribute__((unused)) int (*__rmod_init_type(void))(void) \
+	{ return fn; }                                                        \
+	RMOD__INFO(init, "init=" #fn)
+
+/* void fn(void): called before unload. */
+#define RMOD_EXIT(fn)                                                         \
+	static inline __attribute__((unused)) void (*__rmod_exit_type(void))(void) \
+	{ return fn; }                                                        \
+	RMOD__INFO(exit, "exit=" #fn)
+
+/* Publish a global function or object to the kernel and other modules. */
+#define RMOD_EXPORT(sym) RMOD__INFO(RMOD__CAT(export_, sym), "export=" #sym)
+
+#define RMOD_NAME(str) RMOD__INFO(name, "name=" str)
+#define RMOD_DESCRIPTION(str) RMOD__INFO(description, "description=" str)
+
+#endif

@@ -1,0 +1,176 @@
+/* The rmod loader core: validate, copy, rebase, bind, publish.
+ *
+ * Freestanding: no libc, no allocation.  The caller owns every buffer;
+ * the core only reads the file and writes the destination it is given.
+ * rm_parse() checks the whole file before anything is written, so a
+ * file it accepts can be placed, rebased and bound without further
+ * failure except for import resolution, which rm_resolve() does before
+ * the first write too.
+ */
+#ifndef RMOD_LOADER_H
+#define RMOD_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rmod/format.h"
+
+/* Error codes: each failure class has its own (docs/ERRORS.md). */
+enum rm_err {
+	RM_OK = 0,
+	RM_E_TRUNCATED = 1,      /* file shorter than the header */
+	RM_E_MAGIC = 2,          /* bad magic */
+	RM_E_VERSION = 3,        /* unsupported format version */
+	RM_E_MACHINE = 4,        /* not an i386 module */
+	RM_E_HEADER_SIZE = 5,    /* header_size field wrong */
+	RM_E_FILE_SIZE = 6,      /* file_size disagrees with the buffer */
+	RM_E_FLAGS = 7,          /* unknown flag or non-zero reserved field */
+	RM_E_CHECKSUM = 8,       /* CRC-32 mismatch */
+	RM_E_LAYOUT = 9,         /* region sizes inconsistent or unaligned */
+	RM_E_TOO_BIG = 10,       /* a size or count above the documented limit */
+	RM_E_TABLE_RANGE = 11,   /* a table lies outside the file */
+	RM_E_TABLE_OVERLAP = 12, /* two tables overlap */
+	RM_E_TABLE_SIZE = 13,    /* table size not a multiple of its entry */
+	RM_E_STRING = 14,        /* string offset out of range or unterminated */
+	RM_E_ENTRY = 15,         /* init/exit offset not in text */
+	RM_E_FIXUP_ENCODING = 16, /* malformed fixup command */
+	RM_E_FIXUP_RANGE = 17,   /* fixup past or straddling the image end */
+	RM_E_FIXUP_COUNT = 18,   /* stream length disagrees with fixup_count */
+	RM_E_FIXUP_IAT = 19,     /* fixup inside the IAT */
+	RM_E_IMPORT = 20,        /* malformed import entry */
+	RM_E_IAT_SLOT = 21,      /* IAT slot outside the IAT or misaligned */
+	RM_E_SITE_RANGE = 22,    /* import site outside the image */
+	RM_E_SITE_OVERLAP = 23,  /* import site overlaps a fixup or a site */
+	RM_E_EXPORT = 24,        /* malformed export entry */
+	RM_E_EXPORT_ORDER = 25,  /* export table not sorted by (hash, name) */
+	RM_E_EXPORT_DUP = 26,    /* the same name exported twice */
+	RM_E_HASH = 27,          /* stored hash disagrees with the name */
+	RM_E_NEED = 28,          /* malformed needs entry */
+	RM_E_PARAM = 29,         /* malformed parameter entry */
+	RM_E_SYMS = 30,          /* malformed symbol table */
+	RM_E_NAME = 31,          /* empty or over-long module name */
+	RM_E_UNRESOLVED = 32,    /* an import no provider resolves */
+	RM_E_VERSION_MISMATCH = 33, /* import version differs from export */
+	RM_E_KIND = 34,          /* import bound to an export of the wrong kind */
+	RM_E_DEST = 35,          /* destination too small or misaligned */
+	RM_E__COUNT
+};
+
+/* Where an error was found, for a one-line message naming the place. */
+struct rm_diag {
+	int code;     /* enum rm_err */
+	uint32_t at;  /* file or image offset, or table index */
+	uint32_t val; /* the offending value */
+	const char *sym; /* symbol name, when one is involved (points into file) */
+};
+
+/* A validated module: the decoded header and table pointers into the
+ * caller's file buffer, which must stay alive while this is used. */
+struct rm_module {
+	const uint8_t *file;
+	uint32_t file_size;
+	uint32_t flags;
+	uint32_t image_size, mem_size, text_end, rodata_end;
+	uint32_t init_off, exit_off;
+	uint32_t fixup_count;
+	uint32_t iat_start, iat_end;
+	const char *name, *desc;
+	const uint8_t *image;
+	const uint8_t *fixups;
+	uint32_t fixups_size;
+	const uint8_t *imports;
+	uint32_t nimports;
+	const uint8_t *sites;
+	uint32_t nsites;
+	const uint8_t *exports;
+	uint32_t nexports;
+	const char *strtab;
+	uint32_t strtab_size;
+	const uint8_t *needs;
+	uint32_t nneeds;
+	const uint8_t *params;
+	uint32_t nparams;
+	const uint8_t *syms;
+	uint32_t nsyms;
+};
+
+/* A decoded import or export entry. */
+struct rm_import {
+	const char *name;
+	uint32_t hash, version;
+	uint8_t bind;
+	uint16_t need;
+	uint32_t where, nsites;
+};
+
+struct rm_export {
+	const char *name;
+	uint32_t hash, offset, version;
+	uint16_t kind;
+};
+
+struct rm_param {
+	const char *name, *desc;
+	uint32_t offset, size;
+	uint16_t type;
+};
+
+struct rm_sym {
+	const char *name;
+	uint32_t offset, size;
+};
+
+/* rm_parse flags */
+#define RM_PARSE_NO_CRC 0x1u /* skip the CRC (caller verified it already) */
+
+/* Validate the whole file.  Returns RM_OK or an rm_err, with *d filled. */
+int rm_parse(const void *file, size_t size, unsigned flags, struct rm_module *m,
+	     struct rm_diag *d);
+
+/* Resolver: give the address of an import, or an rm_err.  kind receives
+ * the export's kind and version its version so the core can check them. */
+struct rm_resolved {
+	uint32_t addr;
+	uint32_t version;
+	uint16_t kind;
+};
+typedef int (*rm_resolve_fn)(void *ctx, const struct rm_module *m,
+			     const struct rm_import *imp, struct rm_resolved *out);
+
+/* Resolve every import into addrs[nimports] before anything is written.
+ * Version differences are reported through d (RM_E_VERSION_MISMATCH)
+ * unless either side is 0 (unversioned), which the caller may warn about. */
+int rm_resolve(const struct rm_module *m, rm_resolve_fn fn, void *ctx,
+	       uint32_t *addrs, struct rm_diag *d);
+
+/* The load phases.  dest must hold mem_size bytes; base is the address
+ * the image will run at (on the host it differs from dest). */
+void rm_copy(const struct rm_module *m, void *dest);
+void rm_rebase(const struct rm_module *m, void *dest, uint32_t base);
+void rm_bind(const struct rm_module *m, void *dest, uint32_t base,
+	     const uint32_t *addrs);
+
+/* Table accessors (index < count, checked by rm_parse). */
+void rm_get_import(const struct rm_module *m, uint32_t i, struct rm_import *out);
+void rm_get_export(const struct rm_module *m, uint32_t i, struct rm_export *out);
+void rm_get_param(const struct rm_module *m, uint32_t i, struct rm_param *out);
+void rm_get_sym(const struct rm_module *m, uint32_t i, struct rm_sym *out);
+const char *rm_get_need(const struct rm_module *m, uint32_t i);
+uint32_t rm_get_site(const struct rm_module *m, uint32_t i);
+
+/* Binary search of the export table; -1 when absent. */
+int rm_find_export(const struct rm_module *m, const char *name, uint32_t hash);
+
+/* Iterate decoded fixup offsets: calls fn for each, in order.  Only for
+ * tools and tests; the loader uses rm_rebase's tight loop. */
+typedef void (*rm_fixup_fn)(void *ctx, uint32_t offset);
+void rm_walk_fixups(const struct rm_module *m, rm_fixup_fn fn, void *ctx);
+
+/* Messages. */
+const char *rm_strerror(int code);
+const char *rm_errname(int code); /* "RM_E_MAGIC" */
+
+/* CRC-32 (IEEE 802.3), as stored in the header. */
+uint32_t rm_crc32(uint32_t crc, const void *buf, size_t len);
+
+#endif
