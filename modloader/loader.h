@@ -61,6 +61,7 @@ struct rm_diag {
 	int code;     /* enum rm_err */
 	uint32_t at;  /* file or image offset, or table index */
 	uint32_t val; /* the offending value */
+	uint32_t val2; /* a second value: a limit, or the provider's version */
 	const char *sym; /* symbol name, when one is involved (points into file) */
 };
 
@@ -156,7 +157,8 @@ void rm_get_export(const struct rm_module *m, uint32_t i, struct rm_export *out)
 void rm_get_param(const struct rm_module *m, uint32_t i, struct rm_param *out);
 void rm_get_sym(const struct rm_module *m, uint32_t i, struct rm_sym *out);
 const char *rm_get_need(const struct rm_module *m, uint32_t i);
-uint32_t rm_get_site(const struct rm_module *m, uint32_t i);
+void rm_get_site(const struct rm_module *m, uint32_t i, uint32_t *word,
+		 uint16_t *import);
 
 /* Binary search of the export table; -1 when absent. */
 int rm_find_export(const struct rm_module *m, const char *name, uint32_t hash);

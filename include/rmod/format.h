@@ -32,7 +32,7 @@ enum rmod_table {
 	RMOD_T_IMAGE = 0,   /* file-backed image bytes [0, image_size) */
 	RMOD_T_FIXUPS = 1,  /* base-fixup stream, see below */
 	RMOD_T_IMPORTS = 2, /* struct rmod_import[] */
-	RMOD_T_SITES = 3,   /* u32 site words for RMOD_BIND_SITES imports */
+	RMOD_T_SITES = 3,   /* struct rmod_site[], sorted by offset */
 	RMOD_T_EXPORTS = 4, /* struct rmod_export[], sorted by (hash, name) */
 	RMOD_T_STRTAB = 5,  /* NUL-terminated strings; offset 0 is "" */
 	RMOD_T_NEEDS = 6,   /* u32 strtab offsets: provider module names */
@@ -98,6 +98,8 @@ struct rmod_header {
 #define RMOD_BIND_SITES 2 /* patch each listed site */
 
 /* struct rmod_import, 24 bytes. */
+/* Imports are sorted by (hash, name), names unique; the k-th IAT import
+ * in table order owns slot iat_start + 4*k. */
 struct rmod_import {
 	uint32_t name;    /* strtab offset */
 	uint32_t hash;    /* rmod_hash(name) */
@@ -105,14 +107,22 @@ struct rmod_import {
 	uint8_t bind;     /* RMOD_BIND_* */
 	uint8_t reserved; /* must be 0 */
 	uint16_t need;    /* index into NEEDS, or RMOD_NEED_ANY */
-	uint32_t where;   /* IAT: slot image offset; SITES: first site index */
-	uint32_t nsites;  /* IAT: 0; SITES: number of sites (>= 1) */
+	uint32_t where;   /* IAT: slot image offset; SITES: 0 */
+	uint32_t nsites;  /* IAT: 0; SITES: number of sites naming it (>= 1) */
 };
 #define RMOD_IMPORT_SIZE 24u
 #define RMOD_NEED_ANY 0xffffu
 
-/* A site word: image offset in bits 0..30, bit 31 set for PC-relative
- * (word += S - base) and clear for absolute (word += S). */
+/* struct rmod_site, 6 bytes.  Sites are one table sorted by offset so
+ * that binding is one linear pass and the validator can check them
+ * against the (also sorted) fixups in one merge.
+ * word: image offset in bits 0..30; bit 31 set for PC-relative
+ * (word += S - base), clear for absolute (word += S). */
+struct rmod_site {
+	uint32_t word;
+	uint16_t import; /* index into IMPORTS */
+} __attribute__((packed));
+#define RMOD_SITE_SIZE 6u
 #define RMOD_SITE_PCREL 0x80000000u
 #define RMOD_SITE_OFF_MASK 0x7fffffffu
 
@@ -169,7 +179,7 @@ struct rmod_sym {
  *   RUN   (1): a + 2 fixups at p, p+4, ... (contiguous words).
  *   BITS  (2): a + 1 raw bytes follow; bit i (LSB first, byte by byte)
  *              set means a fixup at p + 4*i.  The last byte is non-zero.
- *   REPEAT(3): ULEB w, ULEB pattern follow; the w-bit pattern (bit 0 =
+ *   REPEAT(3): ULEB w (1..32), ULEB pattern follow; the w-bit pattern (bit 0 =
  *              word p, its top set bit below w, pattern != 0) is applied
  *              a + 2 times, the k-th copy starting at word p + k*w.
  *
@@ -190,7 +200,7 @@ struct rmod_sym {
 #define RMOD_MAX_NEEDS 256u
 #define RMOD_MAX_PARAMS 256u
 #define RMOD_MAX_NAME 255u /* longest symbol or module name */
-#define RMOD_MAX_REPEAT_W 64u
+#define RMOD_MAX_REPEAT_W 32u
 
 /* FNV-1a, 32-bit: the hash stored with every import and export. */
 static inline uint32_t rmod_hash(const char *s)

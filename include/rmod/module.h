@@ -14,16 +14,18 @@
 	static const char RMOD__CAT(__rmod_info_, id)[]                       \
 		__attribute__((used, section(".rmod_info"), aligned(1))) = str
 
+/* A typed reference that keeps a static entry point alive through the
+ * compiler; module.ld discards the section, so it costs nothing. */
+#define RMOD__REF __attribute__((used, section(".rmod_ref")))
+
 /* int fn(void): called after load; a negative return undoes the load. */
 #define RMOD_INIT(fn)                                                         \
-	static inline __attribute__((unused)) int (*__rmod_init_type(void))(void) \
-	{ return fn; }                                                        \
+	static int (*const __rmod_ref_init)(void) RMOD__REF = fn;             \
 	RMOD__INFO(init, "init=" #fn)
 
 /* void fn(void): called before unload. */
 #define RMOD_EXIT(fn)                                                         \
-	static inline __attribute__((unused)) void (*__rmod_exit_type(void))(void) \
-	{ return fn; }                                                        \
+	static void (*const __rmod_ref_exit)(void) RMOD__REF = fn;            \
 	RMOD__INFO(exit, "exit=" #fn)
 
 /* Publish a global function or object to the kernel and other modules. */

@@ -1,0 +1,208 @@
+/* The base-fixup stream: a checked decoder for validation and tools, and
+ * the unchecked rebase loop that runs only on validated streams. */
+#include "loader.h"
+#include "internal.h"
+
+/* ULEB128 into 32 bits; -1 on truncation or overflow. */
+static int uleb(const uint8_t **pp, const uint8_t *end, uint32_t *out)
+{
+	const uint8_t *p = *pp;
+	uint32_t v = 0;
+	for (unsigned shift = 0; shift < 35; shift += 7) {
+		if (p >= end)
+			return -1;
+		uint8_t b = *p++;
+		if (shift == 28 && (b & 0xf0))
+			return -1;
+		v |= (uint32_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*pp = p;
+			*out = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void rm_fxdec_init(struct rm_fxdec *x, const uint8_t *p, uint32_t size)
+{
+	__builtin_memset(x, 0, sizeof(*x));
+	x->p = p;
+	x->end = p + size;
+}
+
+static uint32_t emit(struct rm_fxdec *x, uint64_t off)
+{
+	x->cur = off + 4;
+	return off > 0xffffffffu ? 0xffffffffu : (uint32_t)off;
+}
+
+int rm_fxdec_next(struct rm_fxdec *x, uint32_t *off)
+{
+	for (;;) {
+		switch (x->mode) {
+		case RMOD_FX_RUN:
+			if (x->n) {
+				x->n--;
+				*off = emit(x, x->cur);
+				return 1;
+			}
+			break;
+		case RMOD_FX_BITS:
+			while (x->bit < x->nbits) {
+				uint32_t i = x->bit++;
+				if (x->bits[i >> 3] & (1u << (i & 7))) {
+					*off = emit(x, x->base + 4ull * i);
+					return 1;
+				}
+			}
+			break;
+		case RMOD_FX_REPEAT:
+			while (x->n) {
+				while (x->bit < x->w) {
+					uint32_t i = x->bit++;
+					if (x->pat & (1u << i)) {
+						*off = emit(x, x->base + 4ull * i);
+						return 1;
+					}
+				}
+				x->bit = 0;
+				x->base += 4ull * x->w;
+				x->n--;
+			}
+			break;
+		default:
+			break;
+		}
+		x->mode = 0;
+		if (x->p == x->end)
+			return 0;
+		uint32_t v;
+		if (uleb(&x->p, x->end, &v))
+			return -1;
+		x->last = v;
+		uint32_t a = v >> 2;
+		switch (v & 3) {
+		case RMOD_FX_SKIP:
+			*off = emit(x, x->cur + a);
+			return 1;
+		case RMOD_FX_RUN:
+			x->mode = RMOD_FX_RUN;
+			x->n = a + 2;
+			if (x->n < 2) /* a + 2 wrapped */
+				return -1;
+			break;
+		case RMOD_FX_BITS: {
+			uint64_t k = (uint64_t)a + 1;
+			if (k > (uint64_t)(x->end - x->p) || x->p[k - 1] == 0)
+				return -1;
+			x->mode = RMOD_FX_BITS;
+			x->bits = x->p;
+			x->nbits = (uint32_t)(k * 8);
+			x->bit = 0;
+			x->base = x->cur;
+			x->p += k;
+			break;
+		}
+		case RMOD_FX_REPEAT: {
+			uint32_t w, pat;
+			if (uleb(&x->p, x->end, &w) || uleb(&x->p, x->end, &pat))
+				return -1;
+			if (w == 0 || w > RMOD_MAX_REPEAT_W || pat == 0 ||
+			    (w < 32 && (pat >> w)) || a + 2 < 2)
+				return -1;
+			x->mode = RMOD_FX_REPEAT;
+			x->n = a + 2;
+			x->w = w;
+			x->pat = pat;
+			x->bit = 0;
+			x->base = x->cur;
+			break;
+		}
+		}
+	}
+}
+
+void rm_walk_fixups(const struct rm_module *m, rm_fixup_fn fn, void *ctx)
+{
+	struct rm_fxdec x;
+	uint32_t off;
+	rm_fxdec_init(&x, m->fixups, m->fixups_size);
+	while (rm_fxdec_next(&x, &off) == 1)
+		fn(ctx, off);
+}
+
+static inline uint32_t uleb_fast(const uint8_t **pp)
+{
+	const uint8_t *p = *pp;
+	uint32_t v = *p++;
+	if (v & 0x80) {
+		v &= 0x7f;
+		unsigned shift = 7;
+		uint32_t b;
+		do {
+			b = *p++;
+			v |= (b & 0x7f) << shift;
+			shift += 7;
+		} while (b & 0x80);
+	}
+	*pp = p;
+	return v;
+}
+
+/* The hot loop: the stream was validated by rm_parse, so no checks. */
+void rm_rebase(const struct rm_module *m, void *dest, uint32_t base)
+{
+	uint8_t *img = dest;
+	const uint8_t *p = m->fixups, *end = p + m->fixups_size;
+	uint8_t *q = img; /* just past the last fixup */
+	while (p < end) {
+		uint32_t v = uleb_fast(&p);
+		uint32_t a = v >> 2;
+		switch (v & 3) {
+		case RMOD_FX_SKIP:
+			q += a;
+			RM_ADD32(q, base);
+			q += 4;
+			break;
+		case RMOD_FX_RUN:
+			a += 2;
+			for (; a >= 4; a -= 4, q += 16) {
+				RM_ADD32(q, base);
+				RM_ADD32(q + 4, base);
+				RM_ADD32(q + 8, base);
+				RM_ADD32(q + 12, base);
+			}
+			for (; a; a--, q += 4)
+				RM_ADD32(q, base);
+			break;
+		case RMOD_FX_BITS: {
+			uint8_t *w0 = q, *last = q;
+			for (uint32_t k = 0; k <= a; k++, w0 += 32) {
+				uint32_t b = *p++;
+				while (b) {
+					last = w0 + 4 * (uint32_t)__builtin_ctz(b);
+					RM_ADD32(last, base);
+					b &= b - 1;
+				}
+			}
+			q = last + 4;
+			break;
+		}
+		case RMOD_FX_REPEAT: {
+			uint32_t w = uleb_fast(&p), pat = uleb_fast(&p);
+			uint8_t *w0 = q, *last = q;
+			for (a += 2; a; a--, w0 += 4 * w) {
+				uint32_t b = pat;
+				while (b) {
+					last = w0 + 4 * (uint32_t)__builtin_ctz(b);
+					RM_ADD32(last, base);
+					b &= b - 1;
+				}
+			}
+			q = last + 4;
+			break;
+		}
+		}
+	}
+}

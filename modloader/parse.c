@@ -1,0 +1,378 @@
+/* Validation: every check on a .rmod file, done before any write.
+ *
+ * All arithmetic on file-supplied values is done in 64 bits or with
+ * explicit overflow tests, and every loop is bounded by a table size
+ * already checked against the file.
+ */
+#include "loader.h"
+#include "internal.h"
+
+static int fail(struct rm_diag *d, int code, uint32_t at, uint32_t val, uint32_t val2)
+{
+	d->code = code;
+	d->at = at;
+	d->val = val;
+	d->val2 = val2;
+	return code;
+}
+
+/* A string reference: offset inside strtab; strtab ends with NUL (checked
+ * once), so every in-range offset names a terminated string. */
+static int str_ok(const struct rm_module *m, uint32_t off, uint32_t maxlen, int empty_ok)
+{
+	if (off >= m->strtab_size)
+		return 0;
+	const char *s = m->strtab + off;
+	uint32_t n = 0;
+	while (s[n]) {
+		if (++n > maxlen)
+			return 0;
+	}
+	return empty_ok || n > 0;
+}
+
+static int str_cmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (int)(uint8_t)*a - (int)(uint8_t)*b;
+}
+
+static const uint32_t entsize[RMOD_T_COUNT] = {
+	[RMOD_T_IMAGE] = 1,
+	[RMOD_T_FIXUPS] = 1,
+	[RMOD_T_IMPORTS] = RMOD_IMPORT_SIZE,
+	[RMOD_T_SITES] = RMOD_SITE_SIZE,
+	[RMOD_T_EXPORTS] = RMOD_EXPORT_SIZE,
+	[RMOD_T_STRTAB] = 1,
+	[RMOD_T_NEEDS] = 4,
+	[RMOD_T_PARAMS] = RMOD_PARAM_SIZE,
+	[RMOD_T_SYMS] = RMOD_SYM_SIZE,
+};
+
+static const uint32_t maxcount[RMOD_T_COUNT] = {
+	[RMOD_T_IMAGE] = RMOD_MAX_MEM,
+	[RMOD_T_FIXUPS] = RMOD_MAX_FILE,
+	[RMOD_T_IMPORTS] = RMOD_MAX_IMPORTS,
+	[RMOD_T_SITES] = RMOD_MAX_SITES,
+	[RMOD_T_EXPORTS] = RMOD_MAX_EXPORTS,
+	[RMOD_T_STRTAB] = RMOD_MAX_FILE,
+	[RMOD_T_NEEDS] = RMOD_MAX_NEEDS,
+	[RMOD_T_PARAMS] = RMOD_MAX_PARAMS,
+	[RMOD_T_SYMS] = RMOD_MAX_EXPORTS * 4,
+};
+
+static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm_module *m,
+			struct rm_diag *d)
+{
+	if (size < RMOD_HEADER_SIZE)
+		return fail(d, RM_E_TRUNCATED, 0, (uint32_t)size, RMOD_HEADER_SIZE);
+	if (f[0] != RMOD_MAGIC0 || f[1] != RMOD_MAGIC1 || f[2] != RMOD_MAGIC2 ||
+	    f[3] != RMOD_MAGIC3)
+		return fail(d, RM_E_MAGIC, 0, rm_le32(f), 0);
+	if (rm_le16(f + RMOD_H_VERSION) != RMOD_VERSION)
+		return fail(d, RM_E_VERSION, RMOD_H_VERSION, rm_le16(f + RMOD_H_VERSION),
+			    RMOD_VERSION);
+	if (rm_le16(f + RMOD_H_MACHINE) != RMOD_MACHINE_386)
+		return fail(d, RM_E_MACHINE, RMOD_H_MACHINE, rm_le16(f + RMOD_H_MACHINE),
+			    RMOD_MACHINE_386);
+	if (rm_le32(f + RMOD_H_HEADER_SIZE) != RMOD_HEADER_SIZE)
+		return fail(d, RM_E_HEADER_SIZE, RMOD_H_HEADER_SIZE,
+			    rm_le32(f + RMOD_H_HEADER_SIZE), RMOD_HEADER_SIZE);
+	uint32_t fsize = rm_le32(f + RMOD_H_FILE_SIZE);
+	if (size > RMOD_MAX_FILE)
+		return fail(d, RM_E_TOO_BIG, 0, size > 0xffffffffu ? 0xffffffffu : (uint32_t)size,
+			    RMOD_MAX_FILE);
+	if (fsize > size)
+		return fail(d, RM_E_TRUNCATED, (uint32_t)size, (uint32_t)size, fsize);
+	if (fsize != size)
+		return fail(d, RM_E_FILE_SIZE, RMOD_H_FILE_SIZE, fsize, (uint32_t)size);
+	m->flags = rm_le32(f + RMOD_H_FLAGS);
+	if (m->flags & ~RMOD_F_KNOWN)
+		return fail(d, RM_E_FLAGS, RMOD_H_FLAGS, m->flags, RMOD_F_KNOWN);
+	for (uint32_t i = 0; i < 3; i++)
+		if (rm_le32(f + RMOD_H_RESERVED + 4 * i))
+			return fail(d, RM_E_FLAGS, RMOD_H_RESERVED + 4 * i,
+				    rm_le32(f + RMOD_H_RESERVED + 4 * i), 0);
+	if (!(flags & RM_PARSE_NO_CRC)) {
+		static const uint8_t zero[4];
+		uint32_t c = rm_crc32(0, f, RMOD_H_CRC32);
+		c = rm_crc32(c, zero, 4);
+		c = rm_crc32(c, f + RMOD_H_CRC32 + 4, size - RMOD_H_CRC32 - 4);
+		if (c != rm_le32(f + RMOD_H_CRC32))
+			return fail(d, RM_E_CHECKSUM, RMOD_H_CRC32, rm_le32(f + RMOD_H_CRC32), c);
+	}
+	m->file = f;
+	m->file_size = fsize;
+	m->image_size = rm_le32(f + RMOD_H_IMAGE_SIZE);
+	m->mem_size = rm_le32(f + RMOD_H_MEM_SIZE);
+	m->text_end = rm_le32(f + RMOD_H_TEXT_END);
+	m->rodata_end = rm_le32(f + RMOD_H_RODATA_END);
+	m->init_off = rm_le32(f + RMOD_H_INIT_OFF);
+	m->exit_off = rm_le32(f + RMOD_H_EXIT_OFF);
+	m->fixup_count = rm_le32(f + RMOD_H_FIXUP_COUNT);
+	m->iat_start = rm_le32(f + RMOD_H_IAT_START);
+	m->iat_end = rm_le32(f + RMOD_H_IAT_END);
+	if (m->mem_size > RMOD_MAX_MEM)
+		return fail(d, RM_E_TOO_BIG, RMOD_H_MEM_SIZE, m->mem_size, RMOD_MAX_MEM);
+	if (m->text_end % RMOD_PAGE || m->rodata_end % RMOD_PAGE || m->mem_size % RMOD_PAGE ||
+	    m->text_end > m->rodata_end || m->rodata_end > m->image_size ||
+	    m->image_size > m->mem_size)
+		return fail(d, RM_E_LAYOUT, RMOD_H_IMAGE_SIZE, m->image_size, m->mem_size);
+	return RM_OK;
+}
+
+static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d)
+{
+	uint32_t off[RMOD_T_COUNT], sz[RMOD_T_COUNT];
+	for (uint32_t t = 0; t < RMOD_T_COUNT; t++) {
+		off[t] = rm_le32(f + RMOD_H_DIR + 8 * t);
+		sz[t] = rm_le32(f + RMOD_H_DIR + 8 * t + 4);
+		uint32_t at = RMOD_H_DIR + 8 * t;
+		if (sz[t] == 0) {
+			if (off[t])
+				return fail(d, RM_E_TABLE_RANGE, at, off[t], t);
+			continue;
+		}
+		if (!entsize[t]) /* reserved slot in use */
+			return fail(d, RM_E_FLAGS, at, t, 0);
+		if (off[t] < RMOD_HEADER_SIZE || (uint64_t)off[t] + sz[t] > m->file_size)
+			return fail(d, RM_E_TABLE_RANGE, at, off[t], t);
+		if (sz[t] % entsize[t])
+			return fail(d, RM_E_TABLE_SIZE, at, sz[t], t);
+		if (sz[t] / entsize[t] > maxcount[t])
+			return fail(d, RM_E_TOO_BIG, at, sz[t] / entsize[t], maxcount[t]);
+	}
+	for (uint32_t a = 0; a < RMOD_T_COUNT; a++)
+		for (uint32_t b = a + 1; b < RMOD_T_COUNT; b++)
+			if (sz[a] && sz[b] && off[a] < off[b] + sz[b] && off[b] < off[a] + sz[a])
+				return fail(d, RM_E_TABLE_OVERLAP, RMOD_H_DIR + 8 * b, a, b);
+	if (sz[RMOD_T_IMAGE] != m->image_size)
+		return fail(d, RM_E_LAYOUT, RMOD_H_DIR, sz[RMOD_T_IMAGE], m->image_size);
+	m->image = f + off[RMOD_T_IMAGE];
+	m->fixups = f + off[RMOD_T_FIXUPS];
+	m->fixups_size = sz[RMOD_T_FIXUPS];
+	m->imports = f + off[RMOD_T_IMPORTS];
+	m->nimports = sz[RMOD_T_IMPORTS] / RMOD_IMPORT_SIZE;
+	m->sites = f + off[RMOD_T_SITES];
+	m->nsites = sz[RMOD_T_SITES] / RMOD_SITE_SIZE;
+	m->exports = f + off[RMOD_T_EXPORTS];
+	m->nexports = sz[RMOD_T_EXPORTS] / RMOD_EXPORT_SIZE;
+	m->strtab = (const char *)f + off[RMOD_T_STRTAB];
+	m->strtab_size = sz[RMOD_T_STRTAB];
+	m->needs = f + off[RMOD_T_NEEDS];
+	m->nneeds = sz[RMOD_T_NEEDS] / 4;
+	m->params = f + off[RMOD_T_PARAMS];
+	m->nparams = sz[RMOD_T_PARAMS] / RMOD_PARAM_SIZE;
+	m->syms = f + off[RMOD_T_SYMS];
+	m->nsyms = sz[RMOD_T_SYMS] / RMOD_SYM_SIZE;
+	if (m->strtab_size == 0 || m->strtab[m->strtab_size - 1] != 0 || m->strtab[0] != 0)
+		return fail(d, RM_E_STRING, off[RMOD_T_STRTAB], m->strtab_size, 0);
+	if (((m->flags & RMOD_F_HAS_SYMS) != 0) != (m->nsyms != 0))
+		return fail(d, RM_E_SYMS, RMOD_H_FLAGS, m->flags, m->nsyms);
+	return RM_OK;
+}
+
+static int check_meta(const uint8_t *f, struct rm_module *m, struct rm_diag *d)
+{
+	uint32_t name = rm_le32(f + RMOD_H_NAME), desc = rm_le32(f + RMOD_H_DESC);
+	if (!str_ok(m, name, RMOD_MAX_NAME, 0))
+		return fail(d, RM_E_NAME, RMOD_H_NAME, name, 0);
+	if (!str_ok(m, desc, m->strtab_size, 1))
+		return fail(d, RM_E_STRING, RMOD_H_DESC, desc, 0);
+	m->name = m->strtab + name;
+	m->desc = m->strtab + desc;
+	if (m->init_off != RMOD_NONE && m->init_off >= m->text_end)
+		return fail(d, RM_E_ENTRY, RMOD_H_INIT_OFF, m->init_off, m->text_end);
+	if (m->exit_off != RMOD_NONE && m->exit_off >= m->text_end)
+		return fail(d, RM_E_ENTRY, RMOD_H_EXIT_OFF, m->exit_off, m->text_end);
+	for (uint32_t i = 0; i < m->nneeds; i++) {
+		uint32_t s = rm_le32(m->needs + 4 * i);
+		if (!str_ok(m, s, RMOD_MAX_NAME, 0))
+			return fail(d, RM_E_NEED, i, s, 0);
+	}
+	return RM_OK;
+}
+
+/* Imports: sorted by (hash, name), unique, IAT slots canonical. */
+static int check_imports(struct rm_module *m, struct rm_diag *d)
+{
+	uint32_t slot = m->iat_start, sites_named = 0;
+	if (m->iat_start % 4 || m->iat_end % 4 || m->iat_start > m->iat_end ||
+	    m->iat_end > m->image_size || (m->iat_end > m->iat_start && m->iat_start < m->text_end))
+		return fail(d, RM_E_IAT_SLOT, RMOD_H_IAT_START, m->iat_start, m->iat_end);
+	for (uint32_t i = 0; i < m->nimports; i++) {
+		const uint8_t *e = m->imports + RMOD_IMPORT_SIZE * i;
+		uint32_t name = rm_le32(e), hash = rm_le32(e + 4);
+		uint8_t bind = e[12], rsv = e[13];
+		uint16_t need = rm_le16(e + 14);
+		uint32_t where = rm_le32(e + 16), nsites = rm_le32(e + 20);
+		if (!str_ok(m, name, RMOD_MAX_NAME, 0))
+			return fail(d, RM_E_STRING, i, name, 0);
+		const char *s = m->strtab + name;
+		d->sym = s;
+		if (rmod_hash(s) != hash)
+			return fail(d, RM_E_HASH, i, hash, rmod_hash(s));
+		if (rsv || (need != RMOD_NEED_ANY && need >= m->nneeds))
+			return fail(d, RM_E_IMPORT, i, need, m->nneeds);
+		if (i > 0) {
+			const uint8_t *p = e - RMOD_IMPORT_SIZE;
+			uint32_t ph = rm_le32(p + 4);
+			if (ph > hash || (ph == hash && str_cmp(m->strtab + rm_le32(p), s) >= 0))
+				return fail(d, RM_E_IMPORT, i, hash, ph);
+		}
+		if (bind == RMOD_BIND_IAT) {
+			if (nsites || where != slot || slot >= m->iat_end)
+				return fail(d, RM_E_IAT_SLOT, i, where, slot);
+			slot += 4;
+		} else if (bind == RMOD_BIND_SITES) {
+			if (where || nsites == 0 || nsites > m->nsites - sites_named)
+				return fail(d, RM_E_IMPORT, i, nsites, m->nsites - sites_named);
+			sites_named += nsites;
+		} else {
+			return fail(d, RM_E_IMPORT, i, bind, 0);
+		}
+	}
+	if (slot != m->iat_end)
+		return fail(d, RM_E_IAT_SLOT, RMOD_H_IAT_END, m->iat_end, slot);
+	if (sites_named != m->nsites)
+		return fail(d, RM_E_IMPORT, m->nimports, sites_named, m->nsites);
+	d->sym = 0;
+	return RM_OK;
+}
+
+/* Sites: sorted, non-overlapping, inside the image and outside the IAT,
+ * each naming a SITES import. */
+static int check_sites(struct rm_module *m, struct rm_diag *d)
+{
+	uint64_t next = 0;
+	for (uint32_t i = 0; i < m->nsites; i++) {
+		const uint8_t *e = m->sites + RMOD_SITE_SIZE * i;
+		uint32_t off = rm_le32(e) & RMOD_SITE_OFF_MASK;
+		uint16_t imp = rm_le16(e + 4);
+		if ((uint64_t)off + 4 > m->image_size)
+			return fail(d, RM_E_SITE_RANGE, i, off, m->image_size);
+		if (off < next || (off + 4 > m->iat_start && off < m->iat_end))
+			return fail(d, RM_E_SITE_OVERLAP, i, off, (uint32_t)next);
+		if (imp >= m->nimports || m->imports[RMOD_IMPORT_SIZE * imp + 12] != RMOD_BIND_SITES)
+			return fail(d, RM_E_IMPORT, i, imp, m->nimports);
+		next = (uint64_t)off + 4;
+	}
+	return RM_OK;
+}
+
+/* Decode the whole fixup stream, checking range, order, the IAT and the
+ * sites (a merge: both lists are sorted). */
+static int check_fixups(struct rm_module *m, struct rm_diag *d)
+{
+	struct rm_fxdec x;
+	uint32_t count = 0, site = 0;
+	int rc;
+	rm_fxdec_init(&x, m->fixups, m->fixups_size);
+	for (;;) {
+		uint32_t off;
+		rc = rm_fxdec_next(&x, &off);
+		if (rc == 0)
+			break;
+		if (rc < 0)
+			return fail(d, RM_E_FIXUP_ENCODING, (uint32_t)(x.p - m->fixups), x.last, 0);
+		if ((uint64_t)off + 4 > m->image_size)
+			return fail(d, RM_E_FIXUP_RANGE, count, off, m->image_size);
+		if (off + 4 > m->iat_start && off < m->iat_end)
+			return fail(d, RM_E_FIXUP_IAT, count, off, m->iat_start);
+		while (site < m->nsites &&
+		       (rm_le32(m->sites + RMOD_SITE_SIZE * site) & RMOD_SITE_OFF_MASK) + 4 <= off)
+			site++;
+		if (site < m->nsites &&
+		    (rm_le32(m->sites + RMOD_SITE_SIZE * site) & RMOD_SITE_OFF_MASK) < off + 4)
+			return fail(d, RM_E_SITE_OVERLAP, count, off,
+				    rm_le32(m->sites + RMOD_SITE_SIZE * site) & RMOD_SITE_OFF_MASK);
+		if (++count > m->fixup_count)
+			return fail(d, RM_E_FIXUP_COUNT, count, count, m->fixup_count);
+	}
+	if (count != m->fixup_count)
+		return fail(d, RM_E_FIXUP_COUNT, count, count, m->fixup_count);
+	return RM_OK;
+}
+
+static int check_exports(struct rm_module *m, struct rm_diag *d)
+{
+	for (uint32_t i = 0; i < m->nexports; i++) {
+		const uint8_t *e = m->exports + RMOD_EXPORT_SIZE * i;
+		uint32_t name = rm_le32(e), hash = rm_le32(e + 4), off = rm_le32(e + 8);
+		uint16_t kind = rm_le16(e + 12), fl = rm_le16(e + 14);
+		if (!str_ok(m, name, RMOD_MAX_NAME, 0))
+			return fail(d, RM_E_STRING, i, name, 0);
+		const char *s = m->strtab + name;
+		d->sym = s;
+		if (rmod_hash(s) != hash)
+			return fail(d, RM_E_HASH, i, hash, rmod_hash(s));
+		if (fl || (kind != RMOD_EXP_FUNC && kind != RMOD_EXP_DATA) ||
+		    (kind == RMOD_EXP_FUNC && off >= m->text_end) || off >= m->mem_size)
+			return fail(d, RM_E_EXPORT, i, off, kind);
+		if (i > 0) {
+			const uint8_t *p = e - RMOD_EXPORT_SIZE;
+			uint32_t ph = rm_le32(p + 4);
+			int c = ph == hash ? str_cmp(m->strtab + rm_le32(p), s) : 0;
+			if (ph == hash && c == 0)
+				return fail(d, RM_E_EXPORT_DUP, i, hash, 0);
+			if (ph > hash || c > 0)
+				return fail(d, RM_E_EXPORT_ORDER, i, hash, ph);
+		}
+	}
+	d->sym = 0;
+	return RM_OK;
+}
+
+static int check_params(struct rm_module *m, struct rm_diag *d)
+{
+	for (uint32_t i = 0; i < m->nparams; i++) {
+		const uint8_t *e = m->params + RMOD_PARAM_SIZE * i;
+		uint32_t name = rm_le32(e), desc = rm_le32(e + 4), off = rm_le32(e + 8);
+		uint16_t type = rm_le16(e + 12), fl = rm_le16(e + 14);
+		uint32_t size = rm_le32(e + 16);
+		if (!str_ok(m, name, RMOD_MAX_NAME, 0) || !str_ok(m, desc, m->strtab_size, 1))
+			return fail(d, RM_E_STRING, i, name, desc);
+		int sz_ok = type == RMOD_PARAM_STRING ? (size >= 1 && size <= 4096) : size == 4;
+		if (fl || type < RMOD_PARAM_INT || type > RMOD_PARAM_STRING || !sz_ok ||
+		    off < m->rodata_end || (uint64_t)off + size > m->mem_size)
+			return fail(d, RM_E_PARAM, i, off, type);
+	}
+	return RM_OK;
+}
+
+static int check_syms(struct rm_module *m, struct rm_diag *d)
+{
+	uint32_t prev = 0;
+	for (uint32_t i = 0; i < m->nsyms; i++) {
+		const uint8_t *e = m->syms + RMOD_SYM_SIZE * i;
+		uint32_t off = rm_le32(e), size = rm_le32(e + 4), name = rm_le32(e + 8);
+		if (!str_ok(m, name, m->strtab_size, 0) || off < prev ||
+		    (uint64_t)off + size > m->mem_size)
+			return fail(d, RM_E_SYMS, i, off, prev);
+		prev = off;
+	}
+	return RM_OK;
+}
+
+int rm_parse(const void *file, size_t size, unsigned flags, struct rm_module *m,
+	     struct rm_diag *d)
+{
+	const uint8_t *f = file;
+	int rc;
+	__builtin_memset(m, 0, sizeof(*m));
+	__builtin_memset(d, 0, sizeof(*d));
+	if ((rc = check_header(f, size, flags, m, d)) ||
+	    (rc = check_tables(f, m, d)) ||
+	    (rc = check_meta(f, m, d)) ||
+	    (rc = check_imports(m, d)) ||
+	    (rc = check_sites(m, d)) ||
+	    (rc = check_fixups(m, d)) ||
+	    (rc = check_exports(m, d)) ||
+	    (rc = check_params(m, d)) ||
+	    (rc = check_syms(m, d)))
+		return rc;
+	return RM_OK;
+}

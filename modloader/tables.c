@@ -1,0 +1,81 @@
+/* Decoding accessors for the tables of a validated module. */
+#include "loader.h"
+
+void rm_get_import(const struct rm_module *m, uint32_t i, struct rm_import *out)
+{
+	const uint8_t *e = m->imports + RMOD_IMPORT_SIZE * i;
+	out->name = m->strtab + rm_le32(e);
+	out->hash = rm_le32(e + 4);
+	out->version = rm_le32(e + 8);
+	out->bind = e[12];
+	out->need = rm_le16(e + 14);
+	out->where = rm_le32(e + 16);
+	out->nsites = rm_le32(e + 20);
+}
+
+void rm_get_export(const struct rm_module *m, uint32_t i, struct rm_export *out)
+{
+	const uint8_t *e = m->exports + RMOD_EXPORT_SIZE * i;
+	out->name = m->strtab + rm_le32(e);
+	out->hash = rm_le32(e + 4);
+	out->offset = rm_le32(e + 8);
+	out->kind = rm_le16(e + 12);
+	out->version = rm_le32(e + 16);
+}
+
+void rm_get_param(const struct rm_module *m, uint32_t i, struct rm_param *out)
+{
+	const uint8_t *e = m->params + RMOD_PARAM_SIZE * i;
+	out->name = m->strtab + rm_le32(e);
+	out->desc = m->strtab + rm_le32(e + 4);
+	out->offset = rm_le32(e + 8);
+	out->type = rm_le16(e + 12);
+	out->size = rm_le32(e + 16);
+}
+
+void rm_get_sym(const struct rm_module *m, uint32_t i, struct rm_sym *out)
+{
+	const uint8_t *e = m->syms + RMOD_SYM_SIZE * i;
+	out->offset = rm_le32(e);
+	out->size = rm_le32(e + 4);
+	out->name = m->strtab + rm_le32(e + 8);
+}
+
+const char *rm_get_need(const struct rm_module *m, uint32_t i)
+{
+	return m->strtab + rm_le32(m->needs + 4 * i);
+}
+
+void rm_get_site(const struct rm_module *m, uint32_t i, uint32_t *word, uint16_t *import)
+{
+	const uint8_t *e = m->sites + RMOD_SITE_SIZE * i;
+	*word = rm_le32(e);
+	*import = rm_le16(e + 4);
+}
+
+static int cmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return (int)(uint8_t)*a - (int)(uint8_t)*b;
+}
+
+int rm_find_export(const struct rm_module *m, const char *name, uint32_t hash)
+{
+	uint32_t lo = 0, hi = m->nexports;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const uint8_t *e = m->exports + RMOD_EXPORT_SIZE * mid;
+		uint32_t h = rm_le32(e + 4);
+		int c = h < hash ? -1 : h > hash ? 1 : cmp(m->strtab + rm_le32(e), name);
+		if (c == 0)
+			return (int)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}

@@ -1,0 +1,194 @@
+/* Serialising a module description into the .rmod format. */
+#include "rmod_write.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixup_encode.h"
+#include "rmod/format.h"
+#include "loader.h"
+
+static int cmp_import(const void *a, const void *b)
+{
+	const struct mod_import *x = a, *y = b;
+	uint32_t hx = rmod_hash(x->name), hy = rmod_hash(y->name);
+	if (hx != hy)
+		return hx < hy ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+void mod_sort_imports(struct mod_import *imp, size_t n)
+{
+	qsort(imp, n, sizeof(*imp), cmp_import);
+}
+
+static int cmp_export(const void *a, const void *b)
+{
+	const struct mod_export *x = a, *y = b;
+	uint32_t hx = rmod_hash(x->name), hy = rmod_hash(y->name);
+	if (hx != hy)
+		return hx < hy ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t sort_offsets(uint32_t *offs, size_t n)
+{
+	qsort(offs, n, sizeof(*offs), cmp_u32);
+	for (size_t i = 1; i < n; i++)
+		if (offs[i] < offs[i - 1] + 4)
+			return i + 1;
+	return 0;
+}
+
+static int cmp_site(const void *a, const void *b)
+{
+	const struct mod_site *x = a, *y = b;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct mod_sym *x = a, *y = b;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static size_t import_index(const struct mod_desc *d, const char *name)
+{
+	for (size_t i = 0; i < d->nimports; i++)
+		if (!strcmp(d->imports[i].name, name))
+			return i;
+	die("site names '%s', which is not an import", name);
+}
+
+/* Append a table, 4-aligned, and record it in the directory. */
+static void table(struct buf *out, uint32_t dir[][2], int t, const struct buf *b)
+{
+	buf_align(out, 4);
+	if (!b->len)
+		return;
+	dir[t][0] = (uint32_t)out->len;
+	dir[t][1] = (uint32_t)b->len;
+	buf_put(out, b->p, b->len);
+}
+
+void rmod_write(struct mod_desc *d, struct buf *out)
+{
+	struct strtab st;
+	struct buf fx = {0}, imp = {0}, sites = {0}, exp = {0}, needs = {0}, params = {0},
+		   syms = {0};
+	uint32_t dir[RMOD_T_COUNT][2];
+	memset(dir, 0, sizeof(dir));
+	strtab_init(&st);
+
+	for (size_t i = 1; i < d->nimports; i++)
+		if (cmp_import(&d->imports[i - 1], &d->imports[i]) >= 0)
+			die("imports not sorted or duplicated at '%s'", d->imports[i].name);
+	if (sort_offsets(d->fixups, d->nfixups))
+		die("overlapping base fixups");
+	fixup_encode(d->fixups, d->nfixups, &fx);
+
+	for (size_t i = 0; i < d->nimports; i++) {
+		struct mod_import *m = &d->imports[i];
+		buf_u32(&imp, strtab_add(&st, m->name));
+		buf_u32(&imp, rmod_hash(m->name));
+		buf_u32(&imp, m->version);
+		buf_u8(&imp, m->bind);
+		buf_u8(&imp, 0);
+		buf_u16(&imp, m->need);
+		buf_u32(&imp, m->bind == RMOD_BIND_IAT ? m->slot : 0);
+		buf_u32(&imp, m->bind == RMOD_BIND_IAT ? 0 : m->nsites);
+	}
+	qsort(d->sites, d->nsites, sizeof(*d->sites), cmp_site);
+	for (size_t i = 0; i < d->nsites; i++) {
+		buf_u32(&sites, d->sites[i].off | (d->sites[i].pcrel ? RMOD_SITE_PCREL : 0));
+		buf_u16(&sites, (uint16_t)import_index(d, d->sites[i].sym));
+	}
+	qsort(d->exports, d->nexports, sizeof(*d->exports), cmp_export);
+	for (size_t i = 0; i < d->nexports; i++) {
+		struct mod_export *e = &d->exports[i];
+		if (i && !strcmp(e->name, d->exports[i - 1].name))
+			die("symbol '%s' exported twice", e->name);
+		buf_u32(&exp, strtab_add(&st, e->name));
+		buf_u32(&exp, rmod_hash(e->name));
+		buf_u32(&exp, e->offset);
+		buf_u16(&exp, e->kind);
+		buf_u16(&exp, 0);
+		buf_u32(&exp, e->version);
+	}
+	for (size_t i = 0; i < d->nneeds; i++)
+		buf_u32(&needs, strtab_add(&st, d->needs[i]));
+	for (size_t i = 0; i < d->nparams; i++) {
+		struct mod_param *p = &d->params[i];
+		buf_u32(&params, strtab_add(&st, p->name));
+		buf_u32(&params, strtab_add(&st, p->desc));
+		buf_u32(&params, p->offset);
+		buf_u16(&params, p->type);
+		buf_u16(&params, 0);
+		buf_u32(&params, p->size);
+	}
+	qsort(d->syms, d->nsyms, sizeof(*d->syms), cmp_sym);
+	for (size_t i = 0; i < d->nsyms; i++) {
+		buf_u32(&syms, d->syms[i].offset);
+		buf_u32(&syms, d->syms[i].size);
+		buf_u32(&syms, strtab_add(&st, d->syms[i].name));
+	}
+	uint32_t name = strtab_add(&st, d->name), desc = strtab_add(&st, d->desc ? d->desc : "");
+
+	out->len = 0;
+	uint8_t hdr[RMOD_HEADER_SIZE] = {0};
+	buf_put(out, hdr, sizeof(hdr));
+	struct buf img = {d->image, d->image_size, d->image_size};
+	table(out, dir, RMOD_T_IMAGE, &img);
+	table(out, dir, RMOD_T_FIXUPS, &fx);
+	table(out, dir, RMOD_T_IMPORTS, &imp);
+	table(out, dir, RMOD_T_SITES, &sites);
+	table(out, dir, RMOD_T_EXPORTS, &exp);
+	table(out, dir, RMOD_T_NEEDS, &needs);
+	table(out, dir, RMOD_T_PARAMS, &params);
+	table(out, dir, RMOD_T_SYMS, &syms);
+	table(out, dir, RMOD_T_STRTAB, &st.b);
+
+	uint8_t *h = out->p;
+	h[0] = RMOD_MAGIC0;
+	h[1] = RMOD_MAGIC1;
+	h[2] = RMOD_MAGIC2;
+	h[3] = RMOD_MAGIC3;
+	rm_put16(h + RMOD_H_VERSION, RMOD_VERSION);
+	rm_put16(h + RMOD_H_MACHINE, RMOD_MACHINE_386);
+	rm_put32(h + RMOD_H_HEADER_SIZE, RMOD_HEADER_SIZE);
+	rm_put32(h + RMOD_H_FLAGS, d->flags | (d->nsyms ? RMOD_F_HAS_SYMS : 0));
+	rm_put32(h + RMOD_H_FILE_SIZE, (uint32_t)out->len);
+	rm_put32(h + RMOD_H_IMAGE_SIZE, d->image_size);
+	rm_put32(h + RMOD_H_MEM_SIZE, d->mem_size);
+	rm_put32(h + RMOD_H_TEXT_END, d->text_end);
+	rm_put32(h + RMOD_H_RODATA_END, d->rodata_end);
+	rm_put32(h + RMOD_H_INIT_OFF, d->init_off);
+	rm_put32(h + RMOD_H_EXIT_OFF, d->exit_off);
+	rm_put32(h + RMOD_H_NAME, name);
+	rm_put32(h + RMOD_H_DESC, desc);
+	rm_put32(h + RMOD_H_FIXUP_COUNT, (uint32_t)d->nfixups);
+	rm_put32(h + RMOD_H_IAT_START, d->iat_start);
+	rm_put32(h + RMOD_H_IAT_END, d->iat_end);
+	for (int t = 0; t < RMOD_T_COUNT; t++) {
+		rm_put32(h + RMOD_H_DIR + 8 * t, dir[t][0]);
+		rm_put32(h + RMOD_H_DIR + 8 * t + 4, dir[t][1]);
+	}
+	rm_put32(h + RMOD_H_CRC32, rm_crc32(0, out->p, out->len));
+
+	free(fx.p);
+	free(imp.p);
+	free(sites.p);
+	free(exp.p);
+	free(needs.p);
+	free(params.p);
+	free(syms.p);
+	strtab_free(&st);
+}

@@ -1,0 +1,73 @@
+/* Building a .rmod file from a module description (host side). */
+#ifndef RMOD_WRITE_H
+#define RMOD_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+struct mod_import {
+	char *name;
+	uint32_t version;
+	uint8_t bind;   /* RMOD_BIND_* */
+	uint16_t need;  /* index into needs or RMOD_NEED_ANY */
+	uint32_t slot;  /* IAT slot image offset (IAT) */
+	uint32_t nsites;
+};
+
+struct mod_site {
+	uint32_t off;
+	int pcrel;
+	const char *sym; /* import name */
+};
+
+struct mod_export {
+	char *name;
+	uint32_t offset;
+	uint16_t kind;
+	uint32_t version;
+};
+
+struct mod_param {
+	char *name, *desc;
+	uint32_t offset, size;
+	uint16_t type;
+};
+
+struct mod_sym {
+	char *name;
+	uint32_t offset, size;
+};
+
+struct mod_desc {
+	char *name, *desc;
+	uint8_t *image;
+	uint32_t image_size, mem_size, text_end, rodata_end;
+	uint32_t init_off, exit_off, iat_start, iat_end, flags;
+	uint32_t *fixups;
+	size_t nfixups;
+	struct mod_import *imports; /* sorted with mod_sort_imports */
+	size_t nimports;
+	struct mod_site *sites;
+	size_t nsites;
+	struct mod_export *exports;
+	size_t nexports;
+	char **needs;
+	size_t nneeds;
+	struct mod_param *params;
+	size_t nparams;
+	struct mod_sym *syms;
+	size_t nsyms;
+};
+
+/* Sort imports by (hash, name), the order the format requires. */
+void mod_sort_imports(struct mod_import *imp, size_t n);
+/* Sort an offset list and report the first overlap (returns its index
+ * + 1, or 0 when none). */
+size_t sort_offsets(uint32_t *offs, size_t n);
+
+/* Serialise; dies on an inconsistent description. */
+void rmod_write(struct mod_desc *d, struct buf *out);
+
+#endif

@@ -1,0 +1,196 @@
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rmod/format.h"
+
+const char *progname = "rmod";
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz ? sz : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+uint8_t *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	size_t cap = 1 << 16, len = 0;
+	uint8_t *p = xmalloc(cap);
+	size_t n;
+	while ((n = fread(p + len, 1, cap - len, f)) > 0) {
+		len += n;
+		if (len == cap)
+			p = xrealloc(p, cap *= 2);
+	}
+	if (ferror(f))
+		die("%s: read error", path);
+	fclose(f);
+	*size = len;
+	return p;
+}
+
+void write_file(const char *path, const void *buf, size_t size)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		die("%s: %s", path, strerror(errno));
+	if (fwrite(buf, 1, size, f) != size || fclose(f))
+		die("%s: write error", path);
+}
+
+int parse_u32(const char *s, uint32_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (!*s || *end || errno || v > 0xffffffffull || s[0] == '-')
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+void buf_put(struct buf *b, const void *data, size_t n)
+{
+	if (b->len + n > b->cap) {
+		b->cap = (b->len + n) * 2 + 64;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	if (n)
+		memcpy(b->p + b->len, data, n);
+	b->len += n;
+}
+
+void buf_u8(struct buf *b, uint8_t v) { buf_put(b, &v, 1); }
+
+void buf_u16(struct buf *b, uint16_t v)
+{
+	uint8_t t[2];
+	rm_put16(t, v);
+	buf_put(b, t, 2);
+}
+
+void buf_u32(struct buf *b, uint32_t v)
+{
+	uint8_t t[4];
+	rm_put32(t, v);
+	buf_put(b, t, 4);
+}
+
+void buf_uleb(struct buf *b, uint32_t v)
+{
+	do {
+		uint8_t c = v & 0x7f;
+		v >>= 7;
+		buf_u8(b, c | (v ? 0x80 : 0));
+	} while (v);
+}
+
+void buf_align(struct buf *b, size_t a)
+{
+	static const uint8_t z[16];
+	while (b->len % a)
+		buf_put(b, z, 1);
+}
+
+unsigned uleb_len(uint32_t v)
+{
+	unsigned n = 1;
+	while (v >>= 7)
+		n++;
+	return n;
+}
+
+static uint32_t hash_str(const char *s) { return rmod_hash(s); }
+
+void strtab_init(struct strtab *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->nslots = 1024;
+	t->slots = xcalloc(t->nslots, sizeof(uint32_t));
+	buf_u8(&t->b, 0);
+}
+
+static void strtab_grow(struct strtab *t)
+{
+	size_t n = t->nslots * 2;
+	uint32_t *s = xcalloc(n, sizeof(uint32_t));
+	for (size_t i = 0; i < t->nslots; i++) {
+		if (!t->slots[i])
+			continue;
+		size_t h = hash_str((char *)t->b.p + t->slots[i] - 1) & (n - 1);
+		while (s[h])
+			h = (h + 1) & (n - 1);
+		s[h] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = s;
+	t->nslots = n;
+}
+
+uint32_t strtab_add(struct strtab *t, const char *s)
+{
+	if (!*s)
+		return 0;
+	if (t->used * 2 >= t->nslots)
+		strtab_grow(t);
+	size_t h = hash_str(s) & (t->nslots - 1);
+	while (t->slots[h]) {
+		uint32_t off = t->slots[h] - 1;
+		if (!strcmp((char *)t->b.p + off, s))
+			return off;
+		h = (h + 1) & (t->nslots - 1);
+	}
+	uint32_t off = (uint32_t)t->b.len;
+	buf_put(&t->b, s, strlen(s) + 1);
+	t->slots[h] = off + 1;
+	t->used++;
+	return off;
+}
+
+void strtab_free(struct strtab *t)
+{
+	free(t->b.p);
+	free(t->slots);
+}

@@ -1,0 +1,45 @@
+/* Small helpers shared by the host tools. */
+#ifndef RMOD_UTIL_H
+#define RMOD_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+extern const char *progname;
+
+__attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t sz);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* Read a whole file; dies on error. */
+uint8_t *read_file(const char *path, size_t *size);
+void write_file(const char *path, const void *buf, size_t size);
+/* Parse a 32-bit number (0x.. or decimal); returns 0 on success. */
+int parse_u32(const char *s, uint32_t *out);
+
+/* A growable byte buffer. */
+struct buf {
+	uint8_t *p;
+	size_t len, cap;
+};
+void buf_put(struct buf *b, const void *data, size_t n);
+void buf_u8(struct buf *b, uint8_t v);
+void buf_u16(struct buf *b, uint16_t v);
+void buf_u32(struct buf *b, uint32_t v);
+void buf_uleb(struct buf *b, uint32_t v);
+void buf_align(struct buf *b, size_t a);
+
+/* A string table with de-duplication; offset 0 is "". */
+struct strtab {
+	struct buf b;
+	uint32_t *slots; /* open addressing: offset + 1, 0 = empty */
+	size_t nslots, used;
+};
+void strtab_init(struct strtab *t);
+uint32_t strtab_add(struct strtab *t, const char *s);
+void strtab_free(struct strtab *t);
+
+unsigned uleb_len(uint32_t v);
+
+#endif

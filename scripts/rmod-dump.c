@@ -1,0 +1,299 @@
+/* rmod-dump: show a .rmod file the way readelf shows an ELF file. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/fixup_encode.h"
+#include "lib/util.h"
+#include "loader.h"
+
+struct offs {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static void collect(void *ctx, uint32_t off)
+{
+	struct offs *o = ctx;
+	if (o->n == o->cap)
+		o->v = xrealloc(o->v, (o->cap = o->cap * 2 + 64) * sizeof(uint32_t));
+	o->v[o->n++] = off;
+}
+
+static const char *table_name[RMOD_T_COUNT] = {
+	"image", "fixups", "imports", "sites", "exports", "strtab",
+	"needs", "params", "syms",    "init",  "r10",     "r11"};
+
+static const char *kind_name(uint16_t k)
+{
+	return k == RMOD_EXP_FUNC ? "func" : k == RMOD_EXP_DATA ? "data" : "?";
+}
+
+static const char *param_type(uint16_t t)
+{
+	static const char *n[] = {"?", "int", "uint", "bool", "string"};
+	return t <= RMOD_PARAM_STRING ? n[t] : "?";
+}
+
+/* JSON string with escapes. */
+static void js(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+struct sizes {
+	size_t encoded, raw, pe, relr, imports, sites, exports, strtab;
+};
+
+static void print_text(const char *path, const struct rm_module *m, const struct offs *fx,
+		       const struct sizes *sz, int list_fixups, int deps_only)
+{
+	if (deps_only) {
+		printf("%s needs:", m->name);
+		for (uint32_t i = 0; i < m->nneeds; i++)
+			printf(" %s", rm_get_need(m, i));
+		printf("%s\n", m->nneeds ? "" : " (kernel only)");
+		for (uint32_t i = 0; i < m->nimports; i++) {
+			struct rm_import im;
+			rm_get_import(m, i, &im);
+			printf("  %-32s %s\n", im.name,
+			       im.need == RMOD_NEED_ANY ? "kernel" : rm_get_need(m, im.need));
+		}
+		return;
+	}
+	const uint8_t *f = m->file;
+	printf("rmod file: %s (%u bytes)\n", path, m->file_size);
+	printf("Header:\n");
+	printf("  Magic:         RMOD\n");
+	printf("  Version:       %u\n", rm_le16(f + RMOD_H_VERSION));
+	printf("  Machine:       i386\n");
+	printf("  Flags:         0x%x (bind %s%s)\n", m->flags,
+	       m->flags & RMOD_F_BIND_DIRECT ? "direct" : "iat",
+	       m->flags & RMOD_F_HAS_SYMS ? ", symbols" : "");
+	printf("  Name:          %s\n", m->name);
+	printf("  Description:   %s\n", m->desc);
+	printf("  Image size:    0x%x\n", m->image_size);
+	printf("  Memory size:   0x%x\n", m->mem_size);
+	if (m->init_off == RMOD_NONE)
+		printf("  Init:          none\n");
+	else
+		printf("  Init:          0x%x\n", m->init_off);
+	if (m->exit_off == RMOD_NONE)
+		printf("  Exit:          none\n");
+	else
+		printf("  Exit:          0x%x\n", m->exit_off);
+	printf("  CRC32:         0x%08x\n", rm_le32(f + RMOD_H_CRC32));
+	printf("\nRegions:\n  %-8s %-10s %-10s %s\n", "Name", "Offset", "Size", "Perm");
+	printf("  %-8s 0x%08x 0x%08x r-x\n", "text", 0, m->text_end);
+	printf("  %-8s 0x%08x 0x%08x r--\n", "rodata", m->text_end, m->rodata_end - m->text_end);
+	printf("  %-8s 0x%08x 0x%08x rw-\n", "data", m->rodata_end, m->image_size - m->rodata_end);
+	printf("  %-8s 0x%08x 0x%08x rw-\n", "bss", m->image_size, m->mem_size - m->image_size);
+	if (m->iat_end > m->iat_start)
+		printf("  %-8s 0x%08x 0x%08x r-- (in rodata, written before protection)\n", "iat",
+		       m->iat_start, m->iat_end - m->iat_start);
+	printf("\nTables:\n  %-8s %-10s %s\n", "Name", "Offset", "Size");
+	for (int t = 0; t < RMOD_T_COUNT; t++) {
+		uint32_t sz2 = rm_le32(f + RMOD_H_DIR + 8 * t + 4);
+		if (sz2)
+			printf("  %-8s 0x%08x %u\n", table_name[t], rm_le32(f + RMOD_H_DIR + 8 * t),
+			       sz2);
+	}
+	printf("\nFixups: %u, encoded in %zu bytes (%.2f bytes/fixup); raw u32 %zu, PE .reloc "
+	       "%zu, RELR %zu\n",
+	       m->fixup_count, sz->encoded,
+	       m->fixup_count ? (double)sz->encoded / m->fixup_count : 0.0, sz->raw, sz->pe,
+	       sz->relr);
+	if (list_fixups)
+		for (size_t i = 0; i < fx->n; i++)
+			printf("  0x%08x\n", fx->v[i]);
+	printf("\nImports (%u):\n", m->nimports);
+	if (m->nimports)
+		printf("  %-4s %-10s %-10s %-5s %-10s %s\n", "Num", "Hash", "Version", "Bind",
+		       "Slot/Sites", "Name");
+	for (uint32_t i = 0; i < m->nimports; i++) {
+		struct rm_import im;
+		rm_get_import(m, i, &im);
+		if (im.bind == RMOD_BIND_IAT)
+			printf("  %-4u 0x%08x 0x%08x iat   0x%08x %s\n", i, im.hash, im.version,
+			       im.where, im.name);
+		else
+			printf("  %-4u 0x%08x 0x%08x sites %-10u %s\n", i, im.hash, im.version,
+			       im.nsites, im.name);
+	}
+	printf("\nExports (%u):\n", m->nexports);
+	if (m->nexports)
+		printf("  %-4s %-10s %-4s %-10s %s\n", "Num", "Offset", "Kind", "Version", "Name");
+	for (uint32_t i = 0; i < m->nexports; i++) {
+		struct rm_export e;
+		rm_get_export(m, i, &e);
+		printf("  %-4u 0x%08x %-4s 0x%08x %s\n", i, e.offset, kind_name(e.kind), e.version,
+		       e.name);
+	}
+	if (m->nneeds) {
+		printf("\nNeeds (%u):", m->nneeds);
+		for (uint32_t i = 0; i < m->nneeds; i++)
+			printf(" %s", rm_get_need(m, i));
+		printf("\n");
+	}
+	if (m->nparams) {
+		printf("\nParameters (%u):\n", m->nparams);
+		for (uint32_t i = 0; i < m->nparams; i++) {
+			struct rm_param p;
+			rm_get_param(m, i, &p);
+			printf("  %-16s %-6s 0x%08x %u  %s\n", p.name, param_type(p.type), p.offset,
+			       p.size, p.desc);
+		}
+	}
+	printf("\nSymbols: %u%s\n", m->nsyms, m->nsyms ? "" : " (stripped)");
+}
+
+static void print_json(const char *path, const struct rm_module *m, const struct offs *fx,
+		       const struct sizes *sz, int list_fixups)
+{
+	printf("{\"file\": ");
+	js(path);
+	printf(", \"file_size\": %u, \"version\": %u, \"flags\": %u, \"bind\": \"%s\", ",
+	       m->file_size, rm_le16(m->file + RMOD_H_VERSION), m->flags,
+	       m->flags & RMOD_F_BIND_DIRECT ? "direct" : "iat");
+	printf("\"name\": ");
+	js(m->name);
+	printf(", \"description\": ");
+	js(m->desc);
+	printf(", \"image_size\": %u, \"mem_size\": %u, \"text_end\": %u, \"rodata_end\": %u, ",
+	       m->image_size, m->mem_size, m->text_end, m->rodata_end);
+	printf("\"init\": %s%u, \"exit\": %s%u, ", "", m->init_off == RMOD_NONE ? 0 : m->init_off,
+	       "", m->exit_off == RMOD_NONE ? 0 : m->exit_off);
+	printf("\"has_init\": %s, \"has_exit\": %s, ", m->init_off == RMOD_NONE ? "false" : "true",
+	       m->exit_off == RMOD_NONE ? "false" : "true");
+	printf("\"iat_start\": %u, \"iat_end\": %u, \"iat_slots\": %u, ", m->iat_start, m->iat_end,
+	       (m->iat_end - m->iat_start) / 4);
+	printf("\"fixup_count\": %u, \"fixup_bytes\": %zu, \"raw_u32_bytes\": %zu, "
+	       "\"pe_reloc_bytes\": %zu, \"relr_bytes\": %zu, ",
+	       m->fixup_count, sz->encoded, sz->raw, sz->pe, sz->relr);
+	printf("\"import_table_bytes\": %zu, \"site_bytes\": %zu, \"export_table_bytes\": %zu, "
+	       "\"strtab_bytes\": %zu, \"nsites\": %u, ",
+	       sz->imports, sz->sites, sz->exports, sz->strtab, m->nsites);
+	if (list_fixups) {
+		printf("\"fixups\": [");
+		for (size_t i = 0; i < fx->n; i++)
+			printf("%s%u", i ? ", " : "", fx->v[i]);
+		printf("], ");
+	}
+	printf("\"sites\": [");
+	for (uint32_t i = 0; i < m->nsites; i++) {
+		uint32_t w;
+		uint16_t imp;
+		rm_get_site(m, i, &w, &imp);
+		struct rm_import im;
+		rm_get_import(m, imp, &im);
+		printf("%s{\"offset\": %u, \"pcrel\": %s, \"import\": ", i ? ", " : "",
+		       w & RMOD_SITE_OFF_MASK, w & RMOD_SITE_PCREL ? "true" : "false");
+		js(im.name);
+		printf("}");
+	}
+	printf("], \"imports\": [");
+	for (uint32_t i = 0; i < m->nimports; i++) {
+		struct rm_import im;
+		rm_get_import(m, i, &im);
+		printf("%s{\"name\": ", i ? ", " : "");
+		js(im.name);
+		printf(", \"hash\": %u, \"version\": %u, \"bind\": \"%s\", \"slot\": %u, "
+		       "\"nsites\": %u, \"need\": ",
+		       im.hash, im.version, im.bind == RMOD_BIND_IAT ? "iat" : "sites",
+		       im.bind == RMOD_BIND_IAT ? im.where : 0, im.nsites);
+		if (im.need == RMOD_NEED_ANY)
+			printf("null}");
+		else {
+			js(rm_get_need(m, im.need));
+			printf("}");
+		}
+	}
+	printf("], \"exports\": [");
+	for (uint32_t i = 0; i < m->nexports; i++) {
+		struct rm_export e;
+		rm_get_export(m, i, &e);
+		printf("%s{\"name\": ", i ? ", " : "");
+		js(e.name);
+		printf(", \"hash\": %u, \"offset\": %u, \"kind\": \"%s\", \"version\": %u}", e.hash,
+		       e.offset, kind_name(e.kind), e.version);
+	}
+	printf("], \"needs\": [");
+	for (uint32_t i = 0; i < m->nneeds; i++) {
+		printf("%s", i ? ", " : "");
+		js(rm_get_need(m, i));
+	}
+	printf("], \"params\": [");
+	for (uint32_t i = 0; i < m->nparams; i++) {
+		struct rm_param p;
+		rm_get_param(m, i, &p);
+		printf("%s{\"name\": ", i ? ", " : "");
+		js(p.name);
+		printf(", \"type\": \"%s\", \"offset\": %u, \"size\": %u, \"description\": ",
+		       param_type(p.type), p.offset, p.size);
+		js(p.desc);
+		printf("}");
+	}
+	printf("], \"nsyms\": %u}\n", m->nsyms);
+}
+
+int main(int argc, char **argv)
+{
+	progname = "rmod-dump";
+	static const struct option lo[] = {{"json", 0, 0, 'j'},
+					   {"fixups", 0, 0, 'f'},
+					   {"deps", 0, 0, 'd'},
+					   {"help", 0, 0, 'h'},
+					   {0, 0, 0, 0}};
+	int json = 0, list = 0, deps = 0, c;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'f': list = 1; break;
+		case 'd': deps = 1; break;
+		default:
+			fprintf(stderr, "usage: rmod-dump [--json] [--fixups] [--deps] MOD.rmod\n");
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: rmod-dump [--json] [--fixups] [--deps] MOD.rmod\n");
+		return 2;
+	}
+	const char *path = argv[optind];
+	size_t size;
+	uint8_t *file = read_file(path, &size);
+	struct rm_module m;
+	struct rm_diag d;
+	int rc = rm_parse(file, size, 0, &m, &d);
+	if (rc)
+		die("%s: %s at 0x%x (value 0x%x) (%s)", path, rm_strerror(rc), d.at, d.val,
+		    rm_errname(rc));
+	struct offs fx = {0};
+	rm_walk_fixups(&m, collect, &fx);
+	struct sizes sz = {m.fixups_size,
+			   fixup_size_raw(fx.v, fx.n),
+			   fixup_size_pe(fx.v, fx.n),
+			   fixup_size_relr(fx.v, fx.n),
+			   (size_t)m.nimports * RMOD_IMPORT_SIZE,
+			   (size_t)m.nsites * RMOD_SITE_SIZE,
+			   (size_t)m.nexports * RMOD_EXPORT_SIZE,
+			   m.strtab_size};
+	if (json)
+		print_json(path, &m, &fx, &sz, list);
+	else
+		print_text(path, &m, &fx, &sz, list, deps);
+	free(fx.v);
+	free(file);
+	return 0;
+}

@@ -1,0 +1,382 @@
+/* rmod-link: link a module at base 0 with GNU ld -q, then turn the
+ * relocations ld kept into a .rmod file.
+ *
+ *   pass 1  ld --unresolved-symbols=ignore-all   find the imports
+ *   thunks  imports.s -> imports.o                IAT mode: one jmp *slot each
+ *   pass 2  ld --defsym=IMPORT=0 (site imports)   the module.elf we convert
+ *   probe   the same link at a second base        every word that moved must
+ *                                                 be a fixup we know (catches
+ *                                                 ld-made words such as GOT
+ *                                                 entries, which carry no relocs)
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/elf_module.h"
+#include "lib/rmod_write.h"
+#include "lib/util.h"
+#include "loader.h"
+#include "rmod/format.h"
+
+extern const char rmod_module_ld[]; /* ldscripts/module.ld, embedded */
+
+#define PROBE_BASE 0x5a5a0000u
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: rmod-link [--name N] [--init SYM] [--exit SYM] [--export SYM]...\n"
+		"                 [--export-all] [--export-list FILE] [--bind iat|direct]\n"
+		"                 [--strip] [--save-temps DIR] -o OUT.rmod INPUT.o|INPUT.a...\n"
+		"       rmod-link [options] --from-elf ELF -o OUT.rmod\n");
+	exit(2);
+}
+
+static int run(char *const argv[])
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "%s: cannot run %s: %s\n", progname, argv[0], strerror(errno));
+		_exit(127);
+	}
+	int st;
+	if (waitpid(pid, &st, 0) < 0)
+		die("waitpid: %s", strerror(errno));
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static char *path_in(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = xmalloc(n);
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	size_t n;
+	uint8_t *b = read_file(from, &n);
+	write_file(to, b, n);
+	free(b);
+}
+
+/* Shell-quote a path for link.sh. */
+static void put_quoted(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+static void write_link_sh(const char *dir, char **inputs, size_t n)
+{
+	char *p = path_in(dir, "link.sh");
+	FILE *f = fopen(p, "w");
+	if (!f)
+		die("%s: %s", p, strerror(errno));
+	fprintf(f, "#!/bin/sh\n"
+		   "# Written by rmod-link: redo this module's link at BASE.\n"
+		   "# usage: link.sh BASE OUT.elf [EXTRA LD ARGS...]\n"
+		   "set -e\n"
+		   "D=$(cd \"$(dirname \"$0\")\" && pwd)\n"
+		   "base=$1; out=$2; shift 2\n"
+		   "if [ -f \"$D/imports.o\" ]; then set -- \"$D/imports.o\" \"$@\"; fi\n"
+		   "exec \"${LD:-ld}\" -m elf_i386 -q -T \"$D/module.ld\" "
+		   "--defsym=RMOD_BASE=\"$base\" -o \"$out\"");
+	for (size_t i = 0; i < n; i++) {
+		fputs(" \"$D\"/", f);
+		put_quoted(f, base_name(inputs[i]));
+	}
+	fputs(" \"$@\"\n", f);
+	fclose(f);
+	chmod(p, 0755);
+	free(p);
+}
+
+static int link_at(const char *dir, uint32_t base, const char *out, char **extra, size_t nextra)
+{
+	char **argv = xcalloc(nextra + 5, sizeof(char *));
+	char b[16];
+	snprintf(b, sizeof(b), "0x%x", base);
+	argv[0] = "sh";
+	argv[1] = path_in(dir, "link.sh");
+	argv[2] = b;
+	argv[3] = (char *)out;
+	for (size_t i = 0; i < nextra; i++)
+		argv[4 + i] = extra[i];
+	int rc = run(argv);
+	free(argv[1]);
+	free(argv);
+	return rc;
+}
+
+/* IAT mode: a thunk per called-only import, in the sorted order the
+ * format gives IAT slots. */
+static void write_thunks(const char *dir, char **names, size_t n)
+{
+	struct mod_import *imp = xcalloc(n, sizeof(*imp));
+	for (size_t i = 0; i < n; i++)
+		imp[i].name = names[i];
+	mod_sort_imports(imp, n);
+	char *p = path_in(dir, "imports.s");
+	FILE *f = fopen(p, "w");
+	if (!f)
+		die("%s: %s", p, strerror(errno));
+	fputs("# Written by rmod-link: IAT thunks for imported functions.\n"
+	      "\t.section .note.GNU-stack,\"\",@progbits\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = imp[i].name;
+		fprintf(f,
+			"\t.section .rmod.thunk,\"ax\",@progbits\n\t.p2align 3\n"
+			"\t.globl %s\n\t.hidden %s\n\t.type %s,@function\n"
+			"%s:\n\tjmp *__rmod_iat.%s\n\t.size %s,.-%s\n"
+			"\t.section .rmod.iat,\"a\",@progbits\n\t.p2align 2\n"
+			"\t.globl __rmod_iat.%s\n\t.hidden __rmod_iat.%s\n"
+			"__rmod_iat.%s:\n\t.long 0\n",
+			s, s, s, s, s, s, s, s, s, s);
+	}
+	fclose(f);
+	char *o = path_in(dir, "imports.o");
+	char *argv[] = {"as", "--32", "-o", o, p, NULL};
+	if (run(argv))
+		die("assembling %s failed", p);
+	free(o);
+	free(p);
+	free(imp);
+}
+
+/* Compare the base-0 image, with our fixups and sites applied at
+ * PROBE_BASE, against ld's own link at PROBE_BASE.  Words ld wrote
+ * without a relocation (GOT entries) that moved by exactly the base are
+ * added as fixups; any other difference is an error. */
+static void probe_check(const char *dir, struct mod_desc *d, char **extra, size_t nextra)
+{
+	char *probe = path_in(dir, "probe.elf");
+	if (link_at(dir, PROBE_BASE, probe, extra, nextra))
+		die("probe link at 0x%x failed", PROBE_BASE);
+	uint32_t size;
+	uint8_t *want = elf_image(probe, &size);
+	if (size != d->mem_size)
+		die("probe link at 0x%x has a different layout (%u vs %u bytes)", PROBE_BASE, size,
+		    d->mem_size);
+	uint8_t *have = xcalloc(size, 1);
+	uint8_t *moved = xcalloc(size, 1); /* bytes our fixups and sites cover */
+	memcpy(have, d->image, d->image_size);
+	for (size_t i = 0; i < d->nfixups; i++) {
+		uint32_t o = d->fixups[i];
+		rm_put32(have + o, rm_le32(have + o) + PROBE_BASE);
+		memset(moved + o, 1, 4);
+	}
+	for (size_t i = 0; i < d->nsites; i++) {
+		uint32_t o = d->sites[i].off;
+		if (d->sites[i].pcrel)
+			rm_put32(have + o, rm_le32(have + o) - PROBE_BASE);
+		memset(moved + o, 1, 4);
+	}
+	size_t cap = d->nfixups;
+	for (uint32_t o = 0; o < size; o++) {
+		if (have[o] == want[o])
+			continue;
+		if (moved[o])
+			die("probe link: byte 0x%x differs inside a known fixup", o);
+		uint32_t w = o & ~3u;
+		if (w + 4 <= d->image_size && !moved[w] && !moved[w + 1] && !moved[w + 2] &&
+		    !moved[w + 3] && rm_le32(want + w) - rm_le32(have + w) == PROBE_BASE) {
+			if (d->nfixups == cap)
+				d->fixups = xrealloc(d->fixups, (cap = cap * 2 + 16) * sizeof(uint32_t));
+			d->fixups[d->nfixups++] = w;
+			rm_put32(have + w, rm_le32(want + w));
+			memset(moved + w, 1, 4);
+			continue;
+		}
+		die("probe link: byte 0x%x moved with the base but no relocation explains it", o);
+	}
+	size_t bad = sort_offsets(d->fixups, d->nfixups);
+	if (bad)
+		die("overlapping base fixups at 0x%x", d->fixups[bad - 1]);
+	free(want);
+	free(have);
+	free(moved);
+	remove(probe);
+	free(probe);
+}
+
+static char **read_list(const char *path, char **list, size_t *n)
+{
+	size_t sz;
+	char *text = (char *)read_file(path, &sz);
+	text = xrealloc(text, sz + 1);
+	text[sz] = 0;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char *s = line + strspn(line, " \t");
+		char *e = s + strcspn(s, " \t#\r");
+		*e = 0;
+		if (!*s)
+			continue;
+		list = xrealloc(list, (*n + 1) * sizeof(char *));
+		list[(*n)++] = xstrdup(s);
+	}
+	free(text);
+	return list;
+}
+
+int main(int argc, char **argv)
+{
+	progname = "rmod-link";
+	struct conv_opts o;
+	memset(&o, 0, sizeof(o));
+	const char *out = NULL, *from_elf = NULL, *temps = NULL;
+	enum { O_NAME = 256, O_INIT, O_EXIT, O_EXPORT, O_EXPORT_ALL, O_EXPORT_LIST, O_BIND,
+	       O_SAVE, O_FROM, O_STRIP };
+	static const struct option lo[] = {
+		{"name", 1, 0, O_NAME},         {"init", 1, 0, O_INIT},
+		{"exit", 1, 0, O_EXIT},         {"export", 1, 0, O_EXPORT},
+		{"export-all", 0, 0, O_EXPORT_ALL}, {"export-list", 1, 0, O_EXPORT_LIST},
+		{"bind", 1, 0, O_BIND},         {"save-temps", 1, 0, O_SAVE},
+		{"from-elf", 1, 0, O_FROM},     {"strip", 0, 0, O_STRIP},
+		{"help", 0, 0, 'h'},            {0, 0, 0, 0}};
+	int c;
+	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case O_NAME: o.name = optarg; break;
+		case O_INIT: o.init = optarg; break;
+		case O_EXIT: o.exit = optarg; break;
+		case O_EXPORT:
+			o.exports = xrealloc(o.exports, (o.nexports + 1) * sizeof(char *));
+			o.exports[o.nexports++] = optarg;
+			break;
+		case O_EXPORT_ALL: o.export_all = 1; break;
+		case O_EXPORT_LIST: o.exports = read_list(optarg, o.exports, &o.nexports); break;
+		case O_BIND:
+			if (!strcmp(optarg, "iat"))
+				o.bind_direct = 0;
+			else if (!strcmp(optarg, "direct"))
+				o.bind_direct = 1;
+			else
+				die("--bind: '%s' is not iat or direct", optarg);
+			break;
+		case O_SAVE: temps = optarg; break;
+		case O_FROM: from_elf = optarg; break;
+		case O_STRIP: o.strip = 1; break;
+		default: usage();
+		}
+	}
+	if (!out)
+		usage();
+	char *fallback = xstrdup(base_name(out));
+	char *dot = strrchr(fallback, '.');
+	if (dot && dot != fallback)
+		*dot = 0;
+	o.fallback_name = fallback;
+
+	struct mod_desc d;
+	if (from_elf) {
+		if (optind != argc)
+			die("--from-elf takes no other inputs");
+		elf_to_module(from_elf, &o, &d);
+	} else {
+		if (optind == argc)
+			die("no input objects");
+		char dirbuf[] = "/tmp/rmod-link.XXXXXX";
+		const char *dir = temps;
+		if (temps) {
+			if (mkdir(temps, 0755) && errno != EEXIST)
+				die("%s: %s", temps, strerror(errno));
+		} else if (!(dir = mkdtemp(dirbuf))) {
+			die("mkdtemp: %s", strerror(errno));
+		}
+		char **inputs = argv + optind;
+		size_t ninputs = (size_t)(argc - optind);
+		for (size_t i = 0; i < ninputs; i++) {
+			for (size_t j = 0; j < i; j++)
+				if (!strcmp(base_name(inputs[i]), base_name(inputs[j])))
+					die("two inputs named %s", base_name(inputs[i]));
+			char *to = path_in(dir, base_name(inputs[i]));
+			copy_file(inputs[i], to);
+			free(to);
+		}
+		char *ld = path_in(dir, "module.ld");
+		write_file(ld, rmod_module_ld, strlen(rmod_module_ld));
+		free(ld);
+		char *imp_o = path_in(dir, "imports.o");
+		remove(imp_o);
+		write_link_sh(dir, inputs, ninputs);
+
+		char *pass1 = path_in(dir, "pass1.elf");
+		char *ign = "--unresolved-symbols=ignore-all";
+		if (link_at(dir, 0, pass1, &ign, 1))
+			die("ld failed (pass 1)");
+		size_t nu;
+		struct undef *u = elf_undefined(pass1, &nu);
+		remove(pass1);
+		char **thunks = NULL, **extra = NULL;
+		size_t nthunks = 0, nextra = 0;
+		for (size_t i = 0; i < nu; i++) {
+			if (u[i].other_refs)
+				continue; /* the conversion reports the relocation type */
+			if (!o.bind_direct && !u[i].abs_refs) {
+				thunks = xrealloc(thunks, (nthunks + 1) * sizeof(char *));
+				thunks[nthunks++] = u[i].name;
+			} else {
+				size_t n = strlen(u[i].name) + 16;
+				extra = xrealloc(extra, (nextra + 1) * sizeof(char *));
+				extra[nextra] = xmalloc(n);
+				snprintf(extra[nextra++], n, "--defsym=%s=0", u[i].name);
+			}
+		}
+		if (nthunks)
+			write_thunks(dir, thunks, nthunks);
+		char *elf = path_in(dir, "module.elf");
+		if (link_at(dir, 0, elf, extra, nextra))
+			die("ld failed");
+		elf_to_module(elf, &o, &d);
+		probe_check(dir, &d, extra, nextra);
+		if (!temps)
+			nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		free(elf);
+		free(imp_o);
+		free(pass1);
+	}
+
+	struct buf file = {0};
+	rmod_write(&d, &file);
+	/* Never write a module our own loader would refuse. */
+	struct rm_module m;
+	struct rm_diag dg;
+	if (rm_parse(file.p, file.len, 0, &m, &dg))
+		die("internal error: produced an invalid module: %s (%s) at 0x%x",
+		    rm_strerror(dg.code), rm_errname(dg.code), dg.at);
+	write_file(out, file.p, file.len);
+	return 0;
+}
