@@ -63,6 +63,15 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
 	return remove(p);
 }
 
+/* The temporary directory, removed at exit unless --save-temps. */
+static char *tmp_dir;
+
+static void remove_tmp_dir(void)
+{
+	if (tmp_dir)
+		nftw(tmp_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -308,13 +317,16 @@ int main(int argc, char **argv)
 	} else {
 		if (optind == argc)
 			die("no input objects");
-		char dirbuf[] = "/tmp/rmod-link.XXXXXX";
+		static char dirbuf[] = "/tmp/rmod-link.XXXXXX";
 		const char *dir = temps;
 		if (temps) {
 			if (mkdir(temps, 0755) && errno != EEXIST)
 				die("%s: %s", temps, strerror(errno));
 		} else if (!(dir = mkdtemp(dirbuf))) {
 			die("mkdtemp: %s", strerror(errno));
+		} else {
+			tmp_dir = dirbuf;
+			atexit(remove_tmp_dir);
 		}
 		char **inputs = argv + optind;
 		size_t ninputs = (size_t)(argc - optind);
@@ -360,10 +372,12 @@ int main(int argc, char **argv)
 		char *elf = path_in(dir, "module.elf");
 		if (link_at(dir, 0, elf, extra, nextra))
 			die("ld failed");
+		size_t ln = strlen(out) + 32;
+		char *label = xmalloc(ln);
+		snprintf(label, ln, "%s (linked at 0)", out);
+		o.label = label;
 		elf_to_module(elf, &o, &d);
 		probe_check(dir, &d, extra, nextra);
-		if (!temps)
-			nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 		free(elf);
 		free(imp_o);
 		free(pass1);

@@ -481,6 +481,8 @@ void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc 
 	memset(&c, 0, sizeof(c));
 	c.d = d;
 	elf_open(&f, path);
+	if (o->label)
+		f.path = path = o->label;
 
 	uint32_t start = need_sym(&f, "__rmod_image_start");
 	if (start != 0)

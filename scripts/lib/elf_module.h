@@ -16,6 +16,7 @@ struct conv_opts {
 	int export_all;
 	int strip;        /* leave out the SYMS table */
 	int bind_direct;
+	const char *label; /* names the module in messages instead of the ELF path */
 };
 
 /* An undefined symbol of a pass-1 link and how it is referenced. */

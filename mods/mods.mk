@@ -1,0 +1,23 @@
+# In-tree modules: build/mods/NAME.rmod from mods/NAME/*.c.
+# Link temporaries (link.sh and every file ld saw) stay in
+# build/mods/NAME.link/ for the differential tests.
+MOD_NAMES := $(notdir $(patsubst %/,%,$(wildcard mods/*/)))
+MOD_RMODS := $(MOD_NAMES:%=$(B)/mods/%.rmod)
+RUN_MODS ?= $(B)/mods/hello.rmod $(B)/mods/provider.rmod $(B)/mods/consumer.rmod \
+	$(B)/mods/tables.rmod
+
+.PHONY: mods
+mods: $(MOD_RMODS)
+
+$(B)/mods/obj/%.o: mods/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(KCC) $(MOD_CFLAGS) -MMD -MP -c $< -o $@
+
+define MOD_RULE
+$(B)/mods/$(1).rmod: $(patsubst mods/$(1)/%.c,$(B)/mods/obj/$(1)/%.o,$(wildcard mods/$(1)/*.c)) $(B)/bin/rmod-link
+	@rm -rf $(B)/mods/$(1).link
+	$(B)/bin/rmod-link --save-temps $(B)/mods/$(1).link -o $$@ $$(filter %.o,$$^)
+endef
+$(foreach m,$(MOD_NAMES),$(eval $(call MOD_RULE,$(m))))
+
+-include $(wildcard $(B)/mods/obj/*/*.d)
