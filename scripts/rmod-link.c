@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "lib/elf_module.h"
+#include "lib/probe_link.h"
 #include "lib/rmod_write.h"
 #include "lib/util.h"
 #include "loader.h"
@@ -27,7 +28,8 @@
 
 extern const char rmod_module_ld[]; /* ldscripts/module.ld, embedded */
 
-#define PROBE_BASE 0x5a5a0000u
+#define PROBE_BASE 0x5a5a5000u
+#define PROBE_IMPORT0 0x7e000000u
 
 static void usage(void)
 {
@@ -126,7 +128,8 @@ static void write_link_sh(const char *dir, char **inputs, size_t n)
 		fputs(" \"$D\"/", f);
 		put_quoted(f, base_name(inputs[i]));
 	}
-	fputs(" \"$@\"\n", f);
+	/* Runtime support last, so it only fills what the inputs leave open. */
+	fputs(" \"$D/rmod-support.a\" \"$D/libgcc.a\" \"$@\"\n", f);
 	fclose(f);
 	chmod(p, 0755);
 	free(p);
@@ -184,60 +187,85 @@ static void write_thunks(const char *dir, char **names, size_t n)
 	free(imp);
 }
 
-/* Compare the base-0 image, with our fixups and sites applied at
- * PROBE_BASE, against ld's own link at PROBE_BASE.  Words ld wrote
- * without a relocation (GOT entries) that moved by exactly the base are
- * added as fixups; any other difference is an error. */
-static void probe_check(const char *dir, struct mod_desc *d, char **extra, size_t nextra)
+/* Link again at PROBE_BASE with every site import at its own address,
+ * and reconcile (lib/probe_link.c). */
+static void probe_check(const char *dir, struct mod_desc *d, char **names, size_t n)
 {
-	char *probe = path_in(dir, "probe.elf");
-	if (link_at(dir, PROBE_BASE, probe, extra, nextra))
+	char **extra = xcalloc(n ? n : 1, sizeof(char *));
+	uint32_t *vals = xcalloc(n ? n : 1, sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]) + 32;
+		vals[i] = PROBE_IMPORT0 + (uint32_t)(i + 1) * 0x1010u;
+		extra[i] = xmalloc(len);
+		snprintf(extra[i], len, "--defsym=%s=0x%x", names[i], vals[i]);
+	}
+	char *path = path_in(dir, "probe.elf");
+	if (link_at(dir, PROBE_BASE, path, extra, n))
 		die("probe link at 0x%x failed", PROBE_BASE);
 	uint32_t size;
-	uint8_t *want = elf_image(probe, &size);
+	uint8_t *img = elf_image(path, &size);
 	if (size != d->mem_size)
 		die("probe link at 0x%x has a different layout (%u vs %u bytes)", PROBE_BASE, size,
 		    d->mem_size);
-	uint8_t *have = xcalloc(size, 1);
-	uint8_t *moved = xcalloc(size, 1); /* bytes our fixups and sites cover */
-	memcpy(have, d->image, d->image_size);
-	for (size_t i = 0; i < d->nfixups; i++) {
-		uint32_t o = d->fixups[i];
-		rm_put32(have + o, rm_le32(have + o) + PROBE_BASE);
-		memset(moved + o, 1, 4);
-	}
-	for (size_t i = 0; i < d->nsites; i++) {
-		uint32_t o = d->sites[i].off;
-		if (d->sites[i].pcrel)
-			rm_put32(have + o, rm_le32(have + o) - PROBE_BASE);
-		memset(moved + o, 1, 4);
-	}
-	size_t cap = d->nfixups;
-	for (uint32_t o = 0; o < size; o++) {
-		if (have[o] == want[o])
-			continue;
-		if (moved[o])
-			die("probe link: byte 0x%x differs inside a known fixup", o);
-		uint32_t w = o & ~3u;
-		if (w + 4 <= d->image_size && !moved[w] && !moved[w + 1] && !moved[w + 2] &&
-		    !moved[w + 3] && rm_le32(want + w) - rm_le32(have + w) == PROBE_BASE) {
-			if (d->nfixups == cap)
-				d->fixups = xrealloc(d->fixups, (cap = cap * 2 + 16) * sizeof(uint32_t));
-			d->fixups[d->nfixups++] = w;
-			rm_put32(have + w, rm_le32(want + w));
-			memset(moved + w, 1, 4);
-			continue;
-		}
-		die("probe link: byte 0x%x moved with the base but no relocation explains it", o);
-	}
+	struct probe pr = {PROBE_BASE, img, names, vals, n};
+	probe_reconcile(d, &pr);
 	size_t bad = sort_offsets(d->fixups, d->nfixups);
 	if (bad)
 		die("overlapping base fixups at 0x%x", d->fixups[bad - 1]);
-	free(want);
-	free(have);
-	free(moved);
-	remove(probe);
-	free(probe);
+	remove(path);
+	free(path);
+	free(img);
+	for (size_t i = 0; i < n; i++)
+		free(extra[i]);
+	free(extra);
+	free(vals);
+}
+
+/* What every module may need and no input provides: the hidden
+ * __stack_chk_fail_local that PIC code with stack protection calls. */
+static void write_support(const char *dir)
+{
+	char *src = path_in(dir, "rmod-support.s"), *obj = path_in(dir, "rmod-support.o");
+	char *lib = path_in(dir, "rmod-support.a");
+	FILE *f = fopen(src, "w");
+	if (!f)
+		die("%s: %s", src, strerror(errno));
+	fputs("# Written by rmod-link: module runtime support.\n"
+	      "\t.section .note.GNU-stack,\"\",@progbits\n"
+	      "\t.section .text.__stack_chk_fail_local,\"ax\",@progbits\n"
+	      "\t.globl __stack_chk_fail_local\n\t.hidden __stack_chk_fail_local\n"
+	      "\t.type __stack_chk_fail_local,@function\n"
+	      "__stack_chk_fail_local:\n\tjmp __stack_chk_fail\n",
+	      f);
+	fclose(f);
+	char *as[] = {"as", "--32", "-o", obj, src, NULL};
+	remove(lib);
+	char *ar[] = {"ar", "rcsD", lib, obj, NULL};
+	if (run(as) || run(ar))
+		die("building %s failed", lib);
+	free(src);
+	free(obj);
+	free(lib);
+}
+
+/* The 32-bit libgcc (gcc-multilib) for __udivdi3 and friends. */
+static void copy_libgcc(const char *dir)
+{
+	const char *path = getenv("RMOD_LIBGCC");
+	char buf[4096];
+	if (!path) {
+		FILE *p = popen("gcc -m32 -print-libgcc-file-name", "r");
+		if (!p || !fgets(buf, sizeof(buf), p))
+			die("cannot find the 32-bit libgcc (is gcc-multilib installed?)");
+		pclose(p);
+		buf[strcspn(buf, "\n")] = 0;
+		path = buf;
+	}
+	if (access(path, R_OK))
+		die("%s: 32-bit libgcc not found (is gcc-multilib installed?)", path);
+	char *to = path_in(dir, "libgcc.a");
+	copy_file(path, to);
+	free(to);
 }
 
 static char **read_list(const char *path, char **list, size_t *n)
@@ -334,6 +362,9 @@ int main(int argc, char **argv)
 			for (size_t j = 0; j < i; j++)
 				if (!strcmp(base_name(inputs[i]), base_name(inputs[j])))
 					die("two inputs named %s", base_name(inputs[i]));
+			if (!strcmp(base_name(inputs[i]), "libgcc.a") ||
+			    !strncmp(base_name(inputs[i]), "rmod-support.", 13))
+				die("%s: name reserved for rmod-link's own files", inputs[i]);
 			char *to = path_in(dir, base_name(inputs[i]));
 			copy_file(inputs[i], to);
 			free(to);
@@ -344,6 +375,8 @@ int main(int argc, char **argv)
 		char *imp_o = path_in(dir, "imports.o");
 		remove(imp_o);
 		write_link_sh(dir, inputs, ninputs);
+		write_support(dir);
+		copy_libgcc(dir);
 
 		char *pass1 = path_in(dir, "pass1.elf");
 		char *ign = "--unresolved-symbols=ignore-all";
@@ -352,17 +385,19 @@ int main(int argc, char **argv)
 		size_t nu;
 		struct undef *u = elf_undefined(pass1, &nu);
 		remove(pass1);
-		char **thunks = NULL, **extra = NULL;
+		char **thunks = NULL, **extra = NULL, **sites = NULL;
 		size_t nthunks = 0, nextra = 0;
 		for (size_t i = 0; i < nu; i++) {
-			if (u[i].other_refs)
-				continue; /* the conversion reports the relocation type */
-			if (!o.bind_direct && !u[i].abs_refs) {
+			/* Only a symbol that is just called can go through a thunk;
+			 * address-taken, data and GOT references bind at the site. */
+			if (!o.bind_direct && !u[i].abs_refs && !u[i].other_refs) {
 				thunks = xrealloc(thunks, (nthunks + 1) * sizeof(char *));
 				thunks[nthunks++] = u[i].name;
 			} else {
 				size_t n = strlen(u[i].name) + 16;
 				extra = xrealloc(extra, (nextra + 1) * sizeof(char *));
+				sites = xrealloc(sites, (nextra + 1) * sizeof(char *));
+				sites[nextra] = u[i].name;
 				extra[nextra] = xmalloc(n);
 				snprintf(extra[nextra++], n, "--defsym=%s=0", u[i].name);
 			}
@@ -377,7 +412,7 @@ int main(int argc, char **argv)
 		snprintf(label, ln, "%s (linked at 0)", out);
 		o.label = label;
 		elf_to_module(elf, &o, &d);
-		probe_check(dir, &d, extra, nextra);
+		probe_check(dir, &d, sites, nextra);
 		free(elf);
 		free(imp_o);
 		free(pass1);
