@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/elf_inputs.h"
 #include "lib/elf_module.h"
 #include "lib/probe_link.h"
 #include "lib/rmod_write.h"
@@ -365,6 +366,7 @@ int main(int argc, char **argv)
 			if (!strcmp(base_name(inputs[i]), "libgcc.a") ||
 			    !strncmp(base_name(inputs[i]), "rmod-support.", 13))
 				die("%s: name reserved for rmod-link's own files", inputs[i]);
+			check_input(inputs[i]);
 			char *to = path_in(dir, base_name(inputs[i]));
 			copy_file(inputs[i], to);
 			free(to);

@@ -173,6 +173,10 @@ static void each_reloc(struct elf_file *f, rel_fn fn, void *ctx)
 		if (sh.sh_type == SHT_RELA)
 			die("%s: %s: RELA relocations are not used on i386", f->path,
 			    sec_name(f, elf_ndxscn(s)));
+		if ((sh.sh_type == SHT_REL || sh.sh_type == SHT_RELA) && (sh.sh_flags & SHF_ALLOC))
+			die("%s: %s: run-time (dynamic) relocations such as R_386_IRELATIVE "
+			    "are not supported",
+			    f->path, sec_name(f, elf_ndxscn(s)));
 		if (sh.sh_type != SHT_REL || !sec_is_alloc(f, sh.sh_info))
 			continue;
 		const char *target = sec_name(f, sh.sh_info);

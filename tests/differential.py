@@ -1,0 +1,55 @@
+"""The differential check against GNU ld, shared by the tests that need it."""
+import random
+
+from elftools.elf.elffile import ELFFile
+
+from conftest import dump_json, run, tool
+
+
+def elf_image(path, base, size):
+    """The allocated bytes of a linked ELF as they stand at `base`."""
+    img = bytearray(size)
+    with open(path, "rb") as f:
+        elf = ELFFile(f)
+        for sec in elf.iter_sections():
+            if not sec["sh_flags"] & 2 or sec["sh_type"] == "SHT_NOBITS":
+                continue
+            off = sec["sh_addr"] - base
+            assert 0 <= off and off + sec["sh_size"] <= size, sec.name
+            img[off:off + sec["sh_size"]] = sec.data()
+    return bytes(img)
+
+
+def random_bases(info, seed, n):
+    rng = random.Random(seed)
+    bases = {0, (0xFFFFF000 - info["mem_size"]) & ~0xFFF}
+    while len(bases) < n + 2:
+        bases.add(rng.randrange(0, (0xFFFFFFFF - info["mem_size"]) >> 12) << 12)
+    return sorted(bases), rng
+
+
+def check_against_ld(rmod, temps, tmp_path, seed, nbases=20):
+    """rmod-load's image at each base must equal ld's link at that base
+    (IAT slots excepted: ld leaves them 0, ours must hold the address)."""
+    info = dump_json(rmod)
+    bases, rng = random_bases(info, seed, nbases)
+    iat = {i["name"]: i["slot"] for i in info["imports"] if i["bind"] == "iat"}
+    for base in bases:
+        addrs = {i["name"]: rng.randrange(0x100000, 0xF0000000) & ~3 for i in info["imports"]}
+        image = tmp_path / "image.bin"
+        run([tool("rmod-load"), "--base", hex(base), "-o", image,
+             *[f"--import={n}={hex(a)}" for n, a in addrs.items()], rmod])
+        ours = image.read_bytes()
+        assert len(ours) == info["mem_size"]
+        elf = tmp_path / "ref.elf"
+        defsyms = [f"--defsym={n}={hex(a)}" for n, a in addrs.items() if n not in iat]
+        run(["sh", temps / "link.sh", hex(base), elf, *defsyms])
+        ref = bytearray(elf_image(elf, base, info["mem_size"]))
+        for name, slot in iat.items():
+            assert ref[slot:slot + 4] == bytes(4)
+            assert int.from_bytes(ours[slot:slot + 4], "little") == addrs[name], name
+            ref[slot:slot + 4] = ours[slot:slot + 4]
+        if ours != bytes(ref):
+            diff = [hex(i) for i in range(len(ours)) if ours[i] != ref[i]][:8]
+            raise AssertionError(f"{rmod.name} at {base:#x}: bytes differ at {diff}")
+    return info
