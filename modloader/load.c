@@ -7,7 +7,10 @@ void rm_copy(const struct rm_module *m, void *dest)
 {
 	uint8_t *d = dest;
 	__builtin_memcpy(d, m->image, m->image_size);
-	__builtin_memset(d + m->image_size, 0, m->mem_size - m->image_size);
+	__builtin_memset(d + m->image_size, 0, m->init_start - m->image_size);
+	__builtin_memcpy(d + m->init_start, m->init_image, m->init_image_size);
+	__builtin_memset(d + m->init_start + m->init_image_size, 0,
+			 m->mem_size - m->init_start - m->init_image_size);
 }
 
 int rm_resolve(const struct rm_module *m, rm_resolve_fn fn, void *ctx, uint32_t *addrs,

@@ -53,6 +53,7 @@ enum rm_err {
 	RM_E_VERSION_MISMATCH = 33, /* import version differs from export */
 	RM_E_KIND = 34,          /* import bound to an export of the wrong kind */
 	RM_E_DEST = 35,          /* destination too small or misaligned */
+	RM_E_INIT_REF = 36,      /* export or parameter inside init-only memory */
 	RM_E__COUNT
 };
 
@@ -72,6 +73,9 @@ struct rm_module {
 	uint32_t file_size;
 	uint32_t flags;
 	uint32_t image_size, mem_size, text_end, rodata_end;
+	uint32_t init_start, init_text_end; /* init region; == mem_size if none */
+	const uint8_t *init_image;          /* file-backed init bytes */
+	uint32_t init_image_size;
 	uint32_t init_off, exit_off;
 	uint32_t fixup_count;
 	uint32_t iat_start, iat_end;

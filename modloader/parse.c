@@ -31,6 +31,15 @@ static int str_ok(const struct rm_module *m, uint32_t off, uint32_t maxlen, int 
 	return empty_ok || n > 0;
 }
 
+/* A patchable word must lie in file-backed bytes: the image, or the
+ * init region's file-backed part. */
+static int word_ok(const struct rm_module *m, uint32_t off)
+{
+	uint64_t end = (uint64_t)off + 4;
+	return end <= m->image_size ||
+	       (off >= m->init_start && end <= (uint64_t)m->init_start + m->init_image_size);
+}
+
 static int str_cmp(const char *a, const char *b)
 {
 	while (*a && *a == *b) {
@@ -50,6 +59,7 @@ static const uint32_t entsize[RMOD_T_COUNT] = {
 	[RMOD_T_NEEDS] = 4,
 	[RMOD_T_PARAMS] = RMOD_PARAM_SIZE,
 	[RMOD_T_SYMS] = RMOD_SYM_SIZE,
+	[RMOD_T_INIT] = 1,
 };
 
 static const uint32_t maxcount[RMOD_T_COUNT] = {
@@ -62,6 +72,7 @@ static const uint32_t maxcount[RMOD_T_COUNT] = {
 	[RMOD_T_NEEDS] = RMOD_MAX_NEEDS,
 	[RMOD_T_PARAMS] = RMOD_MAX_PARAMS,
 	[RMOD_T_SYMS] = RMOD_MAX_EXPORTS * 4,
+	[RMOD_T_INIT] = RMOD_MAX_MEM,
 };
 
 static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm_module *m,
@@ -92,10 +103,8 @@ static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm
 	m->flags = rm_le32(f + RMOD_H_FLAGS);
 	if (m->flags & ~RMOD_F_KNOWN)
 		return fail(d, RM_E_FLAGS, RMOD_H_FLAGS, m->flags, RMOD_F_KNOWN);
-	for (uint32_t i = 0; i < 3; i++)
-		if (rm_le32(f + RMOD_H_RESERVED + 4 * i))
-			return fail(d, RM_E_FLAGS, RMOD_H_RESERVED + 4 * i,
-				    rm_le32(f + RMOD_H_RESERVED + 4 * i), 0);
+	if (rm_le32(f + RMOD_H_RESERVED))
+		return fail(d, RM_E_FLAGS, RMOD_H_RESERVED, rm_le32(f + RMOD_H_RESERVED), 0);
 	if (!(flags & RM_PARSE_NO_CRC)) {
 		static const uint8_t zero[4];
 		uint32_t c = rm_crc32(0, f, RMOD_H_CRC32);
@@ -115,12 +124,19 @@ static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm
 	m->fixup_count = rm_le32(f + RMOD_H_FIXUP_COUNT);
 	m->iat_start = rm_le32(f + RMOD_H_IAT_START);
 	m->iat_end = rm_le32(f + RMOD_H_IAT_END);
+	m->init_start = rm_le32(f + RMOD_H_INIT_START);
+	m->init_text_end = rm_le32(f + RMOD_H_INIT_TEXT_END);
 	if (m->mem_size > RMOD_MAX_MEM)
 		return fail(d, RM_E_TOO_BIG, RMOD_H_MEM_SIZE, m->mem_size, RMOD_MAX_MEM);
 	if (m->text_end % RMOD_PAGE || m->rodata_end % RMOD_PAGE || m->mem_size % RMOD_PAGE ||
 	    m->text_end > m->rodata_end || m->rodata_end > m->image_size ||
 	    m->image_size > m->mem_size)
 		return fail(d, RM_E_LAYOUT, RMOD_H_IMAGE_SIZE, m->image_size, m->mem_size);
+	/* [image_size, init_start) is bss; the init region is the tail. */
+	if (m->init_start % RMOD_PAGE || m->init_text_end % RMOD_PAGE ||
+	    m->init_start < m->image_size || m->init_start > m->init_text_end ||
+	    m->init_text_end > m->mem_size)
+		return fail(d, RM_E_LAYOUT, RMOD_H_INIT_START, m->init_start, m->init_text_end);
 	return RM_OK;
 }
 
@@ -151,6 +167,11 @@ static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d
 				return fail(d, RM_E_TABLE_OVERLAP, RMOD_H_DIR + 8 * b, a, b);
 	if (sz[RMOD_T_IMAGE] != m->image_size)
 		return fail(d, RM_E_LAYOUT, RMOD_H_DIR, sz[RMOD_T_IMAGE], m->image_size);
+	if (sz[RMOD_T_INIT] > m->mem_size - m->init_start)
+		return fail(d, RM_E_LAYOUT, RMOD_H_DIR + 8 * RMOD_T_INIT, sz[RMOD_T_INIT],
+			    m->mem_size - m->init_start);
+	m->init_image = f + off[RMOD_T_INIT];
+	m->init_image_size = sz[RMOD_T_INIT];
 	m->image = f + off[RMOD_T_IMAGE];
 	m->fixups = f + off[RMOD_T_FIXUPS];
 	m->fixups_size = sz[RMOD_T_FIXUPS];
@@ -184,7 +205,8 @@ static int check_meta(const uint8_t *f, struct rm_module *m, struct rm_diag *d)
 		return fail(d, RM_E_STRING, RMOD_H_DESC, desc, 0);
 	m->name = m->strtab + name;
 	m->desc = m->strtab + desc;
-	if (m->init_off != RMOD_NONE && m->init_off >= m->text_end)
+	if (m->init_off != RMOD_NONE && m->init_off >= m->text_end &&
+	    !(m->init_off >= m->init_start && m->init_off < m->init_text_end))
 		return fail(d, RM_E_ENTRY, RMOD_H_INIT_OFF, m->init_off, m->text_end);
 	if (m->exit_off != RMOD_NONE && m->exit_off >= m->text_end)
 		return fail(d, RM_E_ENTRY, RMOD_H_EXIT_OFF, m->exit_off, m->text_end);
@@ -252,7 +274,7 @@ static int check_sites(struct rm_module *m, struct rm_diag *d)
 		const uint8_t *e = m->sites + RMOD_SITE_SIZE * i;
 		uint32_t off = rm_le32(e) & RMOD_SITE_OFF_MASK;
 		uint16_t imp = rm_le16(e + 4);
-		if ((uint64_t)off + 4 > m->image_size)
+		if (!word_ok(m, off))
 			return fail(d, RM_E_SITE_RANGE, i, off, m->image_size);
 		if (off < next || (off + 4 > m->iat_start && off < m->iat_end))
 			return fail(d, RM_E_SITE_OVERLAP, i, off, (uint32_t)next);
@@ -278,7 +300,7 @@ static int check_fixups(struct rm_module *m, struct rm_diag *d)
 			break;
 		if (rc < 0)
 			return fail(d, RM_E_FIXUP_ENCODING, (uint32_t)(x.p - m->fixups), x.last, 0);
-		if ((uint64_t)off + 4 > m->image_size)
+		if (!word_ok(m, off))
 			return fail(d, RM_E_FIXUP_RANGE, count, off, m->image_size);
 		if (off + 4 > m->iat_start && off < m->iat_end)
 			return fail(d, RM_E_FIXUP_IAT, count, off, m->iat_start);
@@ -312,6 +334,8 @@ static int check_exports(struct rm_module *m, struct rm_diag *d)
 		if (fl || (kind != RMOD_EXP_FUNC && kind != RMOD_EXP_DATA) ||
 		    (kind == RMOD_EXP_FUNC && off >= m->text_end) || off >= m->mem_size)
 			return fail(d, RM_E_EXPORT, i, off, kind);
+		if (off >= m->init_start)
+			return fail(d, RM_E_INIT_REF, i, off, m->init_start);
 		if (i > 0) {
 			const uint8_t *p = e - RMOD_EXPORT_SIZE;
 			uint32_t ph = rm_le32(p + 4);
@@ -339,6 +363,8 @@ static int check_params(struct rm_module *m, struct rm_diag *d)
 		if (fl || type < RMOD_PARAM_INT || type > RMOD_PARAM_STRING || !sz_ok ||
 		    off < m->rodata_end || (uint64_t)off + size > m->mem_size)
 			return fail(d, RM_E_PARAM, i, off, type);
+		if ((uint64_t)off + size > m->init_start)
+			return fail(d, RM_E_INIT_REF, i, off, m->init_start);
 	}
 	return RM_OK;
 }

@@ -98,7 +98,13 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 	printf("  %-8s 0x%08x 0x%08x r-x\n", "text", 0, m->text_end);
 	printf("  %-8s 0x%08x 0x%08x r--\n", "rodata", m->text_end, m->rodata_end - m->text_end);
 	printf("  %-8s 0x%08x 0x%08x rw-\n", "data", m->rodata_end, m->image_size - m->rodata_end);
-	printf("  %-8s 0x%08x 0x%08x rw-\n", "bss", m->image_size, m->mem_size - m->image_size);
+	printf("  %-8s 0x%08x 0x%08x rw-\n", "bss", m->image_size, m->init_start - m->image_size);
+	if (m->init_start < m->mem_size) {
+		printf("  %-8s 0x%08x 0x%08x r-x (freed after init)\n", "inittext", m->init_start,
+		       m->init_text_end - m->init_start);
+		printf("  %-8s 0x%08x 0x%08x rw- (freed after init)\n", "initdata",
+		       m->init_text_end, m->mem_size - m->init_text_end);
+	}
 	if (m->iat_end > m->iat_start)
 		printf("  %-8s 0x%08x 0x%08x r-- (in rodata, written before protection)\n", "iat",
 		       m->iat_start, m->iat_end - m->iat_start);
@@ -176,6 +182,8 @@ static void print_json(const char *path, const struct rm_module *m, const struct
 	       "", m->exit_off == RMOD_NONE ? 0 : m->exit_off);
 	printf("\"has_init\": %s, \"has_exit\": %s, ", m->init_off == RMOD_NONE ? "false" : "true",
 	       m->exit_off == RMOD_NONE ? "false" : "true");
+	printf("\"init_start\": %u, \"init_text_end\": %u, \"init_size\": %u, ", m->init_start,
+	       m->init_text_end, m->mem_size - m->init_start);
 	printf("\"iat_start\": %u, \"iat_end\": %u, \"iat_slots\": %u, ", m->iat_start, m->iat_end,
 	       (m->iat_end - m->iat_start) / 4);
 	printf("\"fixup_count\": %u, \"fixup_bytes\": %zu, \"raw_u32_bytes\": %zu, "

@@ -38,7 +38,7 @@ enum rmod_table {
 	RMOD_T_NEEDS = 6,   /* u32 strtab offsets: provider module names */
 	RMOD_T_PARAMS = 7,  /* struct rmod_param[] */
 	RMOD_T_SYMS = 8,    /* struct rmod_sym[], sorted by offset */
-	RMOD_T_INIT = 9,    /* reserved: init-only image bytes */
+	RMOD_T_INIT = 9,    /* file-backed init-only bytes, placed at init_start */
 	RMOD_T_R10 = 10,
 	RMOD_T_R11 = 11,
 	RMOD_T_COUNT = 12
@@ -54,7 +54,8 @@ struct rmod_header {
 	uint32_t file_size;   /* exact size of the file */
 	uint32_t crc32;       /* CRC-32 (IEEE) of the file with this field 0 */
 	uint32_t image_size;  /* file-backed bytes: text | rodata | data */
-	uint32_t mem_size;    /* image + bss, a multiple of RMOD_PAGE */
+	uint32_t mem_size;    /* everything: image, bss, init region; a
+				 multiple of RMOD_PAGE */
 	uint32_t text_end;    /* [0, text_end) is R+X, page aligned */
 	uint32_t rodata_end;  /* [text_end, rodata_end) is R, page aligned */
 	uint32_t init_off;    /* image offset of init, or RMOD_NONE */
@@ -64,7 +65,10 @@ struct rmod_header {
 	uint32_t fixup_count; /* number of fixups the stream encodes */
 	uint32_t iat_start;   /* IAT slots lie in [iat_start, iat_end) */
 	uint32_t iat_end;
-	uint32_t reserved[3]; /* must be 0 */
+	uint32_t init_start;    /* [init_start, mem_size) is freed after init */
+	uint32_t init_text_end; /* init text [init_start, init_text_end) R+X,
+				   init data [init_text_end, mem_size) R+W */
+	uint32_t reserved;      /* must be 0 */
 	struct {
 		uint32_t off;
 		uint32_t size;
@@ -90,7 +94,9 @@ struct rmod_header {
 #define RMOD_H_FIXUP_COUNT 56
 #define RMOD_H_IAT_START 60
 #define RMOD_H_IAT_END 64
-#define RMOD_H_RESERVED 68
+#define RMOD_H_INIT_START 68
+#define RMOD_H_INIT_TEXT_END 72
+#define RMOD_H_RESERVED 76
 #define RMOD_H_DIR 80
 
 /* Import bind kinds. */

@@ -31,6 +31,12 @@
 /* Publish a global function or object to the kernel and other modules. */
 #define RMOD_EXPORT(sym) RMOD__INFO(RMOD__CAT(export_, sym), "export=" #sym)
 
+/* Code and data used only by init: placed in the tail that the kernel
+ * frees after a successful init.  Core code must not refer to them
+ * (rmod-link refuses such a "section mismatch"). */
+#define RMOD_INIT_TEXT __attribute__((section(".init.text"), noinline, cold))
+#define RMOD_INIT_DATA __attribute__((section(".init.data")))
+
 #define RMOD_NAME(str) RMOD__INFO(name, "name=" str)
 #define RMOD_DESCRIPTION(str) RMOD__INFO(description, "description=" str)
 

@@ -7,9 +7,15 @@ RMOD_DESCRIPTION("prints a greeting on load and unload");
 
 static const char *const greeting = "hello from a relocated module";
 
-static int hello_init(void)
+/* Only init uses these: they live in the init region, freed after init. */
+static const char *const init_banner RMOD_INIT_DATA = "init-only banner";
+static const char *init_strings[] RMOD_INIT_DATA = {"from", "freed", "memory"};
+
+static RMOD_INIT_TEXT int hello_init(void)
 {
 	kprintf("hello: init: %s (running on %s)\n", greeting, kernel_version);
+	kprintf("hello: %s %s %s %s\n", init_banner, init_strings[0], init_strings[1],
+		init_strings[2]);
 	return 0;
 }
 

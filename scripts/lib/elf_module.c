@@ -282,13 +282,20 @@ static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t o
 	(void)si;
 	if (type == R_386_NONE)
 		return;
-	if ((uint64_t)off + 4 > d->image_size)
+	if (!desc_word_ok(d, off))
 		die("%s: %s+0x%x: %s outside the file-backed image", f->path, sec, off,
 		    r386_name(type));
 	enum target t = classify(f, sym);
 	if (t == T_IMAGE && !sec_is_alloc(f, sym->st_shndx))
 		die("%s: %s+0x%x: %s against '%s' in non-allocated section %s", f->path, sec,
 		    off, r386_name(type), name, sec_name(f, sym->st_shndx));
+	/* Like modpost's section mismatch: core memory outlives the init
+	 * region, so it must not point into it. */
+	if (t == T_IMAGE && off < d->init_start && sym->st_value >= d->init_start &&
+	    sym->st_value < d->mem_size)
+		die("%s: %s+0x%x: section mismatch: core code or data refers to init-only "
+		    "'%s' (%s)",
+		    f->path, sec, off, *name ? name : sec_name(f, sym->st_shndx), r386_name(type));
 	switch (type) {
 	case R_386_32:
 		if (t == T_IMAGE) {
@@ -386,6 +393,9 @@ static void add_export(struct elf_file *f, struct conv *c, const GElf_Sym *s, co
 		die("%s: export '%s' is a function outside text", f->path, n);
 	if (v >= d->mem_size)
 		die("%s: export '%s' lies outside the image", f->path, n);
+	if (v >= d->init_start)
+		die("%s: export '%s' lies in init-only memory, which is freed after init",
+		    f->path, n);
 	d->exports = xrealloc(d->exports, (d->nexports + 1) * sizeof(*d->exports));
 	d->exports[d->nexports++] = (struct mod_export){xstrdup(n), v, kind, 0};
 }
@@ -400,7 +410,10 @@ static uint32_t entry_of(struct elf_file *f, struct mod_desc *d, const char *wha
 	for (size_t i = 1; i < f->nsyms; i++) {
 		gelf_getsym(f->symdata, (int)i, &s);
 		if (GELF_ST_TYPE(s.st_info) == STT_FUNC && !strcmp(sym_name(f, &s), sym)) {
-			if (s.st_value >= d->text_end)
+			int in_text = s.st_value < d->text_end;
+			int in_init_text = s.st_value >= d->init_start && s.st_value < d->init_text_end;
+			/* init may be init-only code; exit runs long after that is freed. */
+			if (!in_text && !(in_init_text && !strcmp(what, "init")))
 				die("%s: %s function '%s' is not in text", f->path, what, sym);
 			return (uint32_t)s.st_value;
 		}
@@ -411,6 +424,7 @@ static uint32_t entry_of(struct elf_file *f, struct mod_desc *d, const char *wha
 static void load_image(struct elf_file *f, struct mod_desc *d)
 {
 	d->image = xcalloc(d->image_size ? d->image_size : 1, 1);
+	d->init_image = xcalloc(d->init_image_size ? d->init_image_size : 1, 1);
 	Elf_Scn *s = NULL;
 	while ((s = elf_nextscn(f->e, s))) {
 		GElf_Shdr sh;
@@ -425,24 +439,32 @@ static void load_image(struct elf_file *f, struct mod_desc *d)
 		if (end > d->mem_size)
 			die("%s: section %s [0x%llx, 0x%llx) lies outside the module layout",
 			    f->path, n, (unsigned long long)sh.sh_addr, (unsigned long long)end);
-		if ((sh.sh_flags & SHF_EXECINSTR) && end > d->text_end)
+		int in_init = sh.sh_addr >= d->init_start;
+		if ((sh.sh_flags & SHF_EXECINSTR) && end > d->text_end &&
+		    !(in_init && end <= d->init_text_end))
 			die("%s: executable section %s lies outside text", f->path, n);
+		if ((sh.sh_flags & SHF_WRITE) && in_init && sh.sh_addr < d->init_text_end)
+			die("%s: writable section %s lies in init text", f->path, n);
 		if ((sh.sh_flags & SHF_WRITE) && sh.sh_addr < d->rodata_end &&
 		    strcmp(n, ".rodata"))
 			die("%s: writable section %s lies in a read-only region", f->path, n);
 		if (sh.sh_type == SHT_NOBITS) {
-			if (sh.sh_addr < d->image_size)
-				die("%s: NOBITS section %s lies inside the file-backed image",
-				    f->path, n);
+			if (sh.sh_addr < d->image_size || in_init)
+				die("%s: NOBITS section %s lies inside file-backed bytes", f->path,
+				    n);
 			continue;
 		}
-		if (end > d->image_size)
+		uint8_t *to;
+		if (end <= d->image_size)
+			to = d->image + sh.sh_addr;
+		else if (in_init && end <= (uint64_t)d->init_start + d->init_image_size)
+			to = d->init_image + (sh.sh_addr - d->init_start);
+		else
 			die("%s: section %s lies past the file-backed image", f->path, n);
 		Elf_Data *data = NULL;
 		while ((data = elf_getdata(s, data)))
 			if (data->d_buf && data->d_size)
-				memcpy(d->image + sh.sh_addr + data->d_off, data->d_buf,
-				       data->d_size);
+				memcpy(to + data->d_off, data->d_buf, data->d_size);
 	}
 }
 
@@ -495,13 +517,21 @@ void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc 
 	d->rodata_end = need_sym(&f, "__rmod_rodata_end");
 	d->image_size = need_sym(&f, "__rmod_data_end");
 	d->mem_size = need_sym(&f, "__rmod_mem_end");
+	d->init_start = need_sym(&f, "__rmod_init_start");
+	d->init_text_end = need_sym(&f, "__rmod_init_text_end");
+	d->init_image_size = need_sym(&f, "__rmod_init_data_end") - d->init_start;
 	d->iat_start = need_sym(&f, "__rmod_iat_start");
 	d->iat_end = need_sym(&f, "__rmod_iat_end");
 	if (d->mem_size == 0) /* an empty module still gets one page */
-		d->mem_size = RMOD_PAGE;
+		d->mem_size = d->init_start = d->init_text_end = RMOD_PAGE;
+	/* Without init content the init region is empty: say so exactly. */
+	if (d->init_image_size == 0 && d->init_text_end == d->init_start)
+		d->init_start = d->init_text_end = d->mem_size;
 	if (d->text_end % RMOD_PAGE || d->rodata_end % RMOD_PAGE || d->mem_size % RMOD_PAGE ||
 	    d->text_end > d->rodata_end || d->rodata_end > d->image_size ||
-	    d->image_size > d->mem_size)
+	    d->image_size > d->mem_size || d->init_start < d->image_size ||
+	    d->init_start % RMOD_PAGE || d->init_text_end % RMOD_PAGE ||
+	    d->init_text_end > d->mem_size || d->init_start > d->init_text_end)
 		die("%s: layout not [text | rodata | data | bss] with page-aligned boundaries",
 		    path);
 	if (d->mem_size > RMOD_MAX_MEM)

@@ -55,6 +55,7 @@ void probe_reconcile(struct mod_desc *d, const struct probe *p)
 	uint8_t *have = xcalloc(size, 1);
 	uint8_t *known = xcalloc(size, 1); /* bytes our fixups and sites cover */
 	memcpy(have, d->image, d->image_size);
+	memcpy(have + d->init_start, d->init_image, d->init_image_size);
 	for (size_t i = 0; i < d->nfixups; i++) {
 		uint32_t o = d->fixups[i];
 		rm_put32(have + o, rm_le32(have + o) + p->base);
@@ -77,7 +78,7 @@ void probe_reconcile(struct mod_desc *d, const struct probe *p)
 		 * byte; take the lowest start that explains the change exactly. */
 		int done = 0;
 		for (uint32_t s = o >= 3 ? o - 3 : 0; s <= o && !done; s++) {
-			if (s + 4 > d->image_size || known[s] || known[s + 1] || known[s + 2] ||
+			if (!desc_word_ok(d, s) || known[s] || known[s + 1] || known[s + 2] ||
 			    known[s + 3])
 				continue;
 			size_t which = 0;

@@ -60,6 +60,13 @@ static int cmp_sym(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+int desc_word_ok(const struct mod_desc *d, uint32_t off)
+{
+	uint64_t end = (uint64_t)off + 4;
+	return end <= d->image_size ||
+	       (off >= d->init_start && end <= (uint64_t)d->init_start + d->init_image_size);
+}
+
 static size_t import_index(const struct mod_desc *d, const char *name)
 {
 	for (size_t i = 0; i < d->nimports; i++)
@@ -154,6 +161,8 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	table(out, dir, RMOD_T_NEEDS, &needs);
 	table(out, dir, RMOD_T_PARAMS, &params);
 	table(out, dir, RMOD_T_SYMS, &syms);
+	struct buf init = {d->init_image, d->init_image_size, d->init_image_size};
+	table(out, dir, RMOD_T_INIT, &init);
 	table(out, dir, RMOD_T_STRTAB, &st.b);
 
 	uint8_t *h = out->p;
@@ -177,6 +186,8 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	rm_put32(h + RMOD_H_FIXUP_COUNT, (uint32_t)d->nfixups);
 	rm_put32(h + RMOD_H_IAT_START, d->iat_start);
 	rm_put32(h + RMOD_H_IAT_END, d->iat_end);
+	rm_put32(h + RMOD_H_INIT_START, d->init_start);
+	rm_put32(h + RMOD_H_INIT_TEXT_END, d->init_text_end);
 	for (int t = 0; t < RMOD_T_COUNT; t++) {
 		rm_put32(h + RMOD_H_DIR + 8 * t, dir[t][0]);
 		rm_put32(h + RMOD_H_DIR + 8 * t + 4, dir[t][1]);

@@ -44,6 +44,9 @@ struct mod_desc {
 	char *name, *desc;
 	uint8_t *image;
 	uint32_t image_size, mem_size, text_end, rodata_end;
+	uint32_t init_start, init_text_end; /* == mem_size when there is no init region */
+	uint8_t *init_image;                /* file-backed init bytes at init_start */
+	uint32_t init_image_size;
 	uint32_t init_off, exit_off, iat_start, iat_end, flags;
 	uint32_t *fixups;
 	size_t nfixups;
@@ -66,6 +69,9 @@ void mod_sort_imports(struct mod_import *imp, size_t n);
 /* Sort an offset list and report the first overlap (returns its index
  * + 1, or 0 when none). */
 size_t sort_offsets(uint32_t *offs, size_t n);
+
+/* Is [off, off+4) inside file-backed bytes (image or init image)? */
+int desc_word_ok(const struct mod_desc *d, uint32_t off);
 
 /* Serialise; dies on an inconsistent description. */
 void rmod_write(struct mod_desc *d, struct buf *out);
