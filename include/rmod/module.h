@@ -37,6 +37,25 @@
 #define RMOD_INIT_TEXT __attribute__((section(".init.text"), noinline, cold))
 #define RMOD_INIT_DATA __attribute__((section(".init.data")))
 
+/* A load-time parameter: RMOD_PARAM(var, int|uint|bool|string, "text").
+ * int, uint and bool variables are int or unsigned int; a string is a
+ * char array whose size bounds the value (NUL included).  Values come
+ * from `insmod NAME var=value` or the multiboot module command line. */
+#define RMOD__TYPECHK(v, T, what)                                             \
+	_Static_assert(__builtin_types_compatible_p(__typeof__(v), T),        \
+		       "RMOD_PARAM " #v ": " what)
+#define RMOD__PARAM_int(v) RMOD__TYPECHK(v, int, "int needs an int variable")
+#define RMOD__PARAM_uint(v) RMOD__TYPECHK(v, unsigned int, "uint needs an unsigned int")
+#define RMOD__PARAM_bool(v) RMOD__TYPECHK(v, int, "bool needs an int variable")
+#define RMOD__PARAM_string(v)                                                 \
+	RMOD__TYPECHK(v, char[sizeof(v)], "string needs a char array")
+#define RMOD_PARAM(var, type, desc)                                           \
+	RMOD__PARAM_##type(var);                                              \
+	/* The reference makes the address escape, so the compiler cannot  \
+	 * fold the default value into the code. */                           \
+	static void *const RMOD__CAT(__rmod_ref_param_, var) RMOD__REF = &var;   \
+	RMOD__INFO(RMOD__CAT(param_, var), "param=" #var ":" #type ":" desc)
+
 #define RMOD_NAME(str) RMOD__INFO(name, "name=" str)
 #define RMOD_DESCRIPTION(str) RMOD__INFO(description, "description=" str)
 

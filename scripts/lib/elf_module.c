@@ -335,6 +335,50 @@ static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t o
 	    r386_name(type), *name ? name : "(section)");
 }
 
+/* param=NAME:TYPE:DESCRIPTION: the variable's place and size come from
+ * the symbol table. */
+static void add_param(struct elf_file *f, struct mod_desc *d, const char *spec)
+{
+	static const char *types[] = {"", "int", "uint", "bool", "string"};
+	const char *c1 = strchr(spec, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c2)
+		die("%s: .rmod_info: malformed parameter '%s'", f->path, spec);
+	char *name = strndup(spec, (size_t)(c1 - spec));
+	char *type = strndup(c1 + 1, (size_t)(c2 - c1 - 1));
+	uint16_t t = 0;
+	for (uint16_t i = 1; i <= RMOD_PARAM_STRING; i++)
+		if (!strcmp(type, types[i]))
+			t = i;
+	if (!t)
+		die("%s: parameter '%s': unknown type '%s'", f->path, name, type);
+	GElf_Sym s;
+	size_t found = 0;
+	for (size_t i = 1; i < f->nsyms; i++) {
+		GElf_Sym x;
+		gelf_getsym(f->symdata, (int)i, &x);
+		if (GELF_ST_TYPE(x.st_info) == STT_OBJECT && !strcmp(sym_name(f, &x), name)) {
+			s = x;
+			found++;
+		}
+	}
+	if (found != 1)
+		die("%s: parameter '%s': %s", f->path, name,
+		    found ? "more than one variable of that name" : "variable not found");
+	int ok = t == RMOD_PARAM_STRING ? (s.st_size >= 1 && s.st_size <= 4096) : s.st_size == 4;
+	if (!ok)
+		die("%s: parameter '%s': a %s of %llu bytes is not supported", f->path, name, type,
+		    (unsigned long long)s.st_size);
+	if (s.st_value < d->rodata_end || s.st_value + s.st_size > d->init_start)
+		die("%s: parameter '%s' must be writable core data", f->path, name);
+	for (size_t i = 0; i < d->nparams; i++)
+		if (!strcmp(d->params[i].name, name))
+			die("%s: parameter '%s' declared twice", f->path, name);
+	d->params = xrealloc(d->params, (d->nparams + 1) * sizeof(*d->params));
+	d->params[d->nparams++] = (struct mod_param){name, xstrdup(c2 + 1), (uint32_t)s.st_value,
+						     (uint32_t)s.st_size, t};
+	free(type);
+}
+
 /* key=value strings from .rmod_info. */
 static void read_info(struct elf_file *f, const struct conv_opts *o, struct mod_desc *d,
 		      char ***exports, size_t *nexp, const char **init, const char **exit)
@@ -360,6 +404,8 @@ static void read_info(struct elf_file *f, const struct conv_opts *o, struct mod_
 				*init = p + 5;
 			else if (!strncmp(p, "exit=", 5) && !*exit)
 				*exit = p + 5;
+			else if (!strncmp(p, "param=", 6))
+				add_param(f, d, p + 6);
 			else if (!strncmp(p, "export=", 7)) {
 				*exports = xrealloc(*exports, (*nexp + 1) * sizeof(char *));
 				(*exports)[(*nexp)++] = (char *)p + 7;
