@@ -68,7 +68,7 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 			struct rm_import im;
 			rm_get_import(m, i, &im);
 			printf("  %-32s %s\n", im.name,
-			       im.need == RMOD_NEED_ANY ? "kernel" : rm_get_need(m, im.need));
+			       im.need == RMOD_NEED_ANY ? "kernel (or any)" : rm_get_need(m, im.need));
 		}
 		return;
 	}

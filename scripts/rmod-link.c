@@ -22,6 +22,7 @@
 #include "lib/elf_inputs.h"
 #include "lib/elf_module.h"
 #include "lib/probe_link.h"
+#include "lib/providers.h"
 #include "lib/rmod_write.h"
 #include "lib/util.h"
 #include "loader.h"
@@ -37,7 +38,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: rmod-link [--name N] [--init SYM] [--exit SYM] [--export SYM]...\n"
 		"                 [--export-all] [--export-list FILE] [--bind iat|direct]\n"
-		"                 [--strip] [--save-temps DIR] -o OUT.rmod INPUT.o|INPUT.a...\n"
+		"                 [--provider FILE]... [--allow-undefined] [--strip]\n"
+		"                 [--save-temps DIR] -o OUT.rmod INPUT.o|INPUT.a...\n"
 		"       rmod-link [options] --from-elf ELF -o OUT.rmod\n");
 	exit(2);
 }
@@ -269,6 +271,46 @@ static void copy_libgcc(const char *dir)
 	free(to);
 }
 
+/* Record which provider each import comes from (the module's needs) and
+ * refuse imports nobody provides. */
+static void resolve_providers(struct mod_desc *d, const struct provider_set *ps,
+			      int allow_undefined)
+{
+	struct buf missing = {0};
+	for (size_t i = 0; i < d->nimports; i++) {
+		struct mod_import *im = &d->imports[i];
+		const struct provided *p = providers_find(ps, im->name);
+		if (!p) {
+			if (missing.len)
+				buf_put(&missing, ", ", 2);
+			buf_put(&missing, im->name, strlen(im->name));
+			continue;
+		}
+		if (im->bind == RMOD_BIND_IAT && p->kind != RMOD_EXP_FUNC)
+			die("import '%s' is called but %s exports it as data", im->name, p->provider);
+		if (!strcmp(p->provider, "kernel"))
+			continue;
+		if (!strcmp(p->provider, d->name))
+			die("import '%s' would come from the module itself", im->name);
+		size_t k;
+		for (k = 0; k < d->nneeds; k++)
+			if (!strcmp(d->needs[k], p->provider))
+				break;
+		if (k == d->nneeds) {
+			d->needs = xrealloc(d->needs, (d->nneeds + 1) * sizeof(char *));
+			d->needs[d->nneeds++] = xstrdup(p->provider);
+		}
+		im->need = (uint16_t)k;
+	}
+	if (missing.len && !allow_undefined) {
+		buf_put(&missing, "", 1);
+		die("unresolved imports (no provider exports them; use --allow-undefined to "
+		    "defer to load time): %s",
+		    (char *)missing.p);
+	}
+	free(missing.p);
+}
+
 static char **read_list(const char *path, char **list, size_t *n)
 {
 	size_t sz;
@@ -294,14 +336,17 @@ int main(int argc, char **argv)
 	struct conv_opts o;
 	memset(&o, 0, sizeof(o));
 	const char *out = NULL, *from_elf = NULL, *temps = NULL;
+	struct provider_set providers = {0};
+	int nproviders = 0, allow_undefined = 0;
 	enum { O_NAME = 256, O_INIT, O_EXIT, O_EXPORT, O_EXPORT_ALL, O_EXPORT_LIST, O_BIND,
-	       O_SAVE, O_FROM, O_STRIP };
+	       O_SAVE, O_FROM, O_STRIP, O_PROVIDER, O_ALLOW_UNDEF };
 	static const struct option lo[] = {
 		{"name", 1, 0, O_NAME},         {"init", 1, 0, O_INIT},
 		{"exit", 1, 0, O_EXIT},         {"export", 1, 0, O_EXPORT},
 		{"export-all", 0, 0, O_EXPORT_ALL}, {"export-list", 1, 0, O_EXPORT_LIST},
 		{"bind", 1, 0, O_BIND},         {"save-temps", 1, 0, O_SAVE},
 		{"from-elf", 1, 0, O_FROM},     {"strip", 0, 0, O_STRIP},
+		{"provider", 1, 0, O_PROVIDER}, {"allow-undefined", 0, 0, O_ALLOW_UNDEF},
 		{"help", 0, 0, 'h'},            {0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
@@ -327,6 +372,11 @@ int main(int argc, char **argv)
 		case O_SAVE: temps = optarg; break;
 		case O_FROM: from_elf = optarg; break;
 		case O_STRIP: o.strip = 1; break;
+		case O_PROVIDER:
+			providers_add(&providers, optarg);
+			nproviders++;
+			break;
+		case O_ALLOW_UNDEF: allow_undefined = 1; break;
 		default: usage();
 		}
 	}
@@ -420,6 +470,10 @@ int main(int argc, char **argv)
 		free(pass1);
 	}
 
+	/* Without providers rmod-link cannot know what the kernel offers,
+	 * so the check is left to load time. */
+	if (nproviders)
+		resolve_providers(&d, &providers, allow_undefined);
 	struct buf file = {0};
 	rmod_write(&d, &file);
 	/* Never write a module our own loader would refuse. */

@@ -1,0 +1,143 @@
+/* Reading provider exports for rmod-link --provider (providers.h). */
+#include "providers.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loader.h"
+#include "util.h"
+
+/* Kernel export table entry: {name ptr, addr, u16 kind, u16 pad, u32 version}. */
+#define KEXPORT_SIZE 16
+
+static void add(struct provider_set *s, const char *name, uint32_t ver, uint16_t kind,
+		const char *prov)
+{
+	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	s->v[s->n++] = (struct provided){xstrdup(name), ver, kind, xstrdup(prov)};
+}
+
+static void from_rmod(struct provider_set *s, const char *path, const uint8_t *buf, size_t n)
+{
+	struct rm_module m;
+	struct rm_diag d;
+	int rc = rm_parse(buf, n, 0, &m, &d);
+	if (rc)
+		die("%s: not a valid module: %s (%s)", path, rm_strerror(rc), rm_errname(rc));
+	for (uint32_t i = 0; i < m.nexports; i++) {
+		struct rm_export e;
+		rm_get_export(&m, i, &e);
+		add(s, e.name, e.version, e.kind, m.name);
+	}
+}
+
+/* The bytes at a virtual address of a linked ELF, or NULL. */
+static const uint8_t *at_vaddr(Elf *e, uint32_t va, size_t *avail)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		gelf_getshdr(scn, &sh);
+		if (!(sh.sh_flags & SHF_ALLOC) || sh.sh_type == SHT_NOBITS)
+			continue;
+		if (va >= sh.sh_addr && va < sh.sh_addr + sh.sh_size) {
+			Elf_Data *d = elf_getdata(scn, NULL);
+			if (!d || !d->d_buf)
+				return NULL;
+			*avail = (size_t)(sh.sh_addr + sh.sh_size - va);
+			return (const uint8_t *)d->d_buf + (va - sh.sh_addr);
+		}
+	}
+	return NULL;
+}
+
+static void from_kernel_elf(struct provider_set *s, const char *path)
+{
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		die("libelf: %s", elf_errmsg(-1));
+	int fd = open(path, O_RDONLY);
+	Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
+	size_t shstrndx;
+	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx))
+		die("%s: not an ELF file", path);
+	Elf_Scn *scn = NULL;
+	int found = 0;
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		gelf_getshdr(scn, &sh);
+		const char *n = elf_strptr(e, shstrndx, sh.sh_name);
+		if (!n || strcmp(n, ".kexports"))
+			continue;
+		found = 1;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		if (!d || sh.sh_size % KEXPORT_SIZE)
+			die("%s: .kexports is not a table of %d-byte entries", path, KEXPORT_SIZE);
+		for (size_t off = 0; off < sh.sh_size; off += KEXPORT_SIZE) {
+			const uint8_t *ent = (const uint8_t *)d->d_buf + off;
+			size_t avail;
+			const char *name = (const char *)at_vaddr(e, rm_le32(ent), &avail);
+			if (!name || !memchr(name, 0, avail))
+				die("%s: .kexports+0x%zx: bad name pointer", path, off);
+			add(s, name, rm_le32(ent + 12), rm_le16(ent + 8), "kernel");
+		}
+	}
+	if (!found)
+		die("%s: no .kexports section: not an rmod kernel", path);
+	elf_end(e);
+	close(fd);
+}
+
+/* ABI text (rmod-abi dump): "NAME 0xVERSION KIND PROVIDER" per export
+ * line; lines starting with '#' or whitespace are comments/details. */
+static void from_abi_text(struct provider_set *s, const char *path, const char *text)
+{
+	const char *p = text;
+	unsigned line = 0;
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		line++;
+		if (len && p[0] != '#' && p[0] != ' ' && p[0] != '\t') {
+			char name[256], kind[16], prov[256];
+			unsigned ver;
+			char *l = strndup(p, len);
+			if (sscanf(l, "%255s 0x%x %15s %255s", name, &ver, kind, prov) != 4)
+				die("%s:%u: not an ABI line: %s", path, line, l);
+			add(s, name, ver, strcmp(kind, "data") ? RMOD_EXP_FUNC : RMOD_EXP_DATA, prov);
+			free(l);
+		}
+		p += len + (eol ? 1 : 0);
+	}
+}
+
+void providers_add(struct provider_set *s, const char *path)
+{
+	size_t n;
+	uint8_t *buf = read_file(path, &n);
+	if (n >= 4 && !memcmp(buf, "RMOD", 4))
+		from_rmod(s, path, buf, n);
+	else if (n >= 4 && !memcmp(buf, ELFMAG, 4))
+		from_kernel_elf(s, path);
+	else {
+		buf = xrealloc(buf, n + 1);
+		buf[n] = 0;
+		if (memchr(buf, 0, n))
+			die("%s: neither a module, a kernel ELF nor an ABI file", path);
+		from_abi_text(s, path, (const char *)buf);
+	}
+	free(buf);
+}
+
+const struct provided *providers_find(const struct provider_set *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i].name, name))
+			return &s->v[i];
+	return NULL;
+}

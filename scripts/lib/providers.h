@@ -1,0 +1,25 @@
+/* What a module can import from: the exports of provider modules (.rmod),
+ * of the kernel (kernel.elf's .kexports table) or of an ABI file. */
+#ifndef RMOD_PROVIDERS_H
+#define RMOD_PROVIDERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct provided {
+	char *name;
+	uint32_t version;
+	uint16_t kind;  /* RMOD_EXP_* */
+	char *provider; /* module name, or "kernel" */
+};
+
+struct provider_set {
+	struct provided *v;
+	size_t n;
+};
+
+/* Add every export FILE offers; dies with one line on a bad file. */
+void providers_add(struct provider_set *s, const char *path);
+const struct provided *providers_find(const struct provider_set *s, const char *name);
+
+#endif
