@@ -32,7 +32,7 @@ print-module-cflags:
 	@echo $(MOD_CFLAGS)
 
 include scripts/scripts.mk
--include kernel/kernel.mk
+include kernel/kernel.mk
 include mods/mods.mk
 include tests/tests.mk
 

@@ -1,0 +1,71 @@
+/* Recording the multiboot modules as named files. */
+#include "bootfiles.h"
+
+#include "kprintf.h"
+#include "rmod/kernel.h"
+
+#define MAX_FILES 128
+
+static struct bootfile files[MAX_FILES];
+static unsigned nfiles;
+static uintptr_t end_addr;
+
+static void set_name(struct bootfile *f, const char *cmd)
+{
+	const char *p = cmd, *base = cmd;
+	while (*p && *p != ' ') {
+		if (*p == '/')
+			base = p + 1;
+		p++;
+	}
+	size_t n = (size_t)(p - base);
+	if (n > 5 && !strncmp(base + n - 5, ".rmod", 5))
+		n -= 5;
+	else if (n > 3 && !strncmp(base + n - 3, ".ko", 3))
+		n -= 3;
+	if (n >= BOOTFILE_NAME)
+		n = BOOTFILE_NAME - 1;
+	memcpy(f->name, base, n);
+	f->name[n] = 0;
+	while (*p == ' ')
+		p++;
+	size_t a = strlen(p);
+	if (a >= BOOTFILE_ARGS)
+		a = BOOTFILE_ARGS - 1;
+	memcpy(f->args, p, a);
+	f->args[a] = 0;
+}
+
+void bootfiles_init(uint32_t mbi)
+{
+	const uint32_t *info = (const uint32_t *)mbi;
+	if (!(info[0] & (1u << 3)))
+		return;
+	uint32_t count = info[5];
+	const uint32_t *mods = (const uint32_t *)info[6];
+	for (uint32_t i = 0; i < count && nfiles < MAX_FILES; i++) {
+		struct bootfile *f = &files[nfiles++];
+		uint32_t start = mods[4 * i], end = mods[4 * i + 1], cmd = mods[4 * i + 2];
+		f->data = (const uint8_t *)start;
+		f->size = end - start;
+		set_name(f, cmd ? (const char *)cmd : "module");
+		if (end > end_addr)
+			end_addr = end;
+		if (cmd && cmd + strlen((const char *)cmd) + 1 > end_addr)
+			end_addr = cmd + strlen((const char *)cmd) + 1;
+	}
+	if ((uintptr_t)(mods + 4 * count) > end_addr)
+		end_addr = (uintptr_t)(mods + 4 * count);
+}
+
+const struct bootfile *bootfile_find(const char *name)
+{
+	for (unsigned i = 0; i < nfiles; i++)
+		if (!strcmp(files[i].name, name))
+			return &files[i];
+	return 0;
+}
+
+struct bootfile *bootfile_at(unsigned i) { return i < nfiles ? &files[i] : 0; }
+unsigned bootfile_count(void) { return nfiles; }
+uintptr_t bootfiles_end(void) { return end_addr; }

@@ -1,0 +1,75 @@
+/* kmain: bring the machine up, load the boot modules, run the shell. */
+#include "bootfiles.h"
+#include "heap.h"
+#include "kprintf.h"
+#include "modarea.h"
+#include "module.h"
+#include "rmod/kernel.h"
+#include "serial.h"
+#include "shell.h"
+#include "symtab.h"
+#include "trap.h"
+
+#define MB_BOOT_MAGIC 0x2BADB002
+extern char __kernel_end[];
+
+/* Memory above the kernel and the boot modules, up to mem_upper. */
+static void memory_init(const uint32_t *mbi)
+{
+	uintptr_t lo = (uintptr_t)__kernel_end;
+	if (bootfiles_end() > lo)
+		lo = bootfiles_end();
+	lo = (lo + 4095) & ~(uintptr_t)4095;
+	uintptr_t hi = (mbi[0] & 1) ? 0x100000 + (uintptr_t)mbi[2] * 1024 : 0x2000000;
+	/* The upper half is the module area: images get their own pages. */
+	uintptr_t mid = lo + ((hi - lo) / 2 & ~(uintptr_t)4095);
+	heap_init(lo, mid);
+	modarea_init(mid, hi);
+}
+
+static int has_word(const char *s, const char *w)
+{
+	size_t n = strlen(w);
+	for (; s && *s; s++)
+		if (!strncmp(s, w, n) && (s[n] == 0 || s[n] == ' '))
+			return 1;
+	return 0;
+}
+
+void kmain(uint32_t magic, uint32_t mbi);
+void kmain(uint32_t magic, uint32_t mbi)
+{
+	serial_init();
+	idt_init();
+	if (magic != MB_BOOT_MAGIC) {
+		kprintf("PANIC: not booted by a multiboot loader (magic 0x%08x)\n", magic);
+		return;
+	}
+	const uint32_t *info = (const uint32_t *)mbi;
+	const char *cmdline = (info[0] & 4) ? (const char *)info[4] : "";
+	bootfiles_init(mbi);
+	memory_init(info);
+	symtab_init();
+	module_init();
+	kprintf("%s: %u module file(s)\n", kernel_version, bootfile_count());
+	if (!has_word(cmdline, "noautoload")) {
+		for (unsigned i = 0; i < bootfile_count(); i++) {
+			struct bootfile *f = bootfile_at(i);
+			if (module_insmod(f->name, f->args))
+				continue;
+			struct module *m = module_find(f->name);
+			if (!m) /* the file's module name differs from the file name */
+				for (m = module_first(); m && m->next; m = m->next)
+					;
+			kprintf("boot: %s loaded at 0x%08x (validate=%llu copy=%llu rebase=%llu "
+				"bind=%llu init=%llu ticks)\n",
+				m->name, m->base, (unsigned long long)m->ticks[PH_VALIDATE],
+				(unsigned long long)m->ticks[PH_COPY],
+				(unsigned long long)m->ticks[PH_REBASE],
+				(unsigned long long)m->ticks[PH_BIND],
+				(unsigned long long)m->ticks[PH_INIT]);
+		}
+	}
+	kprintf("rmod kernel ready\n");
+	shell_run();
+}

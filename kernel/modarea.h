@@ -1,0 +1,14 @@
+#ifndef KERNEL_MODAREA_H
+#define KERNEL_MODAREA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void modarea_init(uintptr_t start, uintptr_t end);
+/* Page-aligned memory for module images, next fit: after an unload the
+ * next load lands at a different base. */
+uintptr_t modarea_alloc(size_t bytes);
+void modarea_free(uintptr_t addr, size_t bytes);
+size_t modarea_pages_in_use(void);
+
+#endif

@@ -1,0 +1,227 @@
+/* The module lifecycle: validate, copy, rebase, bind, publish, init, and
+ * back again.  Every failure undoes everything before it returns, so the
+ * heap and the module area go back to where they were. */
+#include "module.h"
+
+#include "heap.h"
+#include "io.h"
+#include "kprintf.h"
+#include "modarea.h"
+#include "params.h"
+#include "rmod/kernel.h"
+#include "symtab.h"
+#include "trap.h"
+
+const char *const phase_names[PH_COUNT] = {"validate", "copy", "rebase", "bind", "init"};
+
+static struct module *modules; /* load order */
+
+struct module *module_first(void) { return modules; }
+
+struct module *module_find(const char *name)
+{
+	for (struct module *m = modules; m; m = m->next)
+		if (!strcmp(m->name, name))
+			return m;
+	return 0;
+}
+
+static void link_module(struct module *m)
+{
+	struct module **pp = &modules;
+	while (*pp)
+		pp = &(*pp)->next;
+	m->next = 0;
+	*pp = m;
+}
+
+static void unlink_module(struct module *m)
+{
+	for (struct module **pp = &modules; *pp; pp = &(*pp)->next)
+		if (*pp == m) {
+			*pp = m->next;
+			return;
+		}
+}
+
+static int resolve(void *ctx, const struct rm_module *rm, const struct rm_import *imp,
+		   struct rm_resolved *out)
+{
+	(void)ctx;
+	(void)rm;
+	const struct ksym *s = sym_lookup(imp->name, imp->hash);
+	if (!s)
+		return RM_E_UNRESOLVED;
+	out->addr = s->addr;
+	out->kind = s->kind;
+	out->version = s->version;
+	return RM_OK;
+}
+
+static void core_error(const char *name, int rc, const struct rm_diag *d)
+{
+	if (rc == RM_E_UNRESOLVED)
+		kprintf("insmod: %s: unresolved import '%s' (%s)\n", name, d->sym, rm_errname(rc));
+	else if (rc == RM_E_VERSION_MISMATCH)
+		kprintf("insmod: %s: disagrees about version of symbol %s (expects 0x%08x, "
+			"kernel/provider has 0x%08x) (%s)\n",
+			name, d->sym, d->val, d->val2, rm_errname(rc));
+	else if (d->sym)
+		kprintf("insmod: %s: %s: '%s' at 0x%x (%s)\n", name, rm_strerror(rc), d->sym, d->at,
+			rm_errname(rc));
+	else
+		kprintf("insmod: %s: %s at 0x%x (value 0x%x) (%s)\n", name, rm_strerror(rc), d->at,
+			d->val, rm_errname(rc));
+}
+
+/* Where an address lies: "module+0xoff (symbol+0xoff)". */
+static int describe(uint32_t addr, char *buf, size_t len)
+{
+	for (struct module *m = modules; m; m = m->next) {
+		if (addr < m->base || addr - m->base >= m->rm.mem_size)
+			continue;
+		uint32_t off = addr - m->base;
+		struct rm_sym best = {0, 0, 0};
+		int found = 0;
+		for (uint32_t i = 0; i < m->rm.nsyms; i++) {
+			struct rm_sym s;
+			rm_get_sym(&m->rm, i, &s);
+			if (s.offset <= off && (!found || s.offset >= best.offset)) {
+				best = s;
+				found = 1;
+			}
+		}
+		if (found)
+			ksnprintf(buf, len, "%s+0x%x (%s+0x%x)", m->name, off, best.name,
+				  off - best.offset);
+		else
+			ksnprintf(buf, len, "%s+0x%x (no symbols)", m->name, off);
+		return 1;
+	}
+	return 0;
+}
+
+void module_init(void) { fault_describe = describe; }
+
+int module_insmod(const char *name, const char *args)
+{
+	const struct bootfile *bf = bootfile_find(name);
+	if (!bf) {
+		kprintf("insmod: %s: no such module file\n", name);
+		return -1;
+	}
+	if (!args || !*args)
+		args = bf->args;
+	struct module tmp;
+	struct rm_diag d;
+	memset(&tmp, 0, sizeof(tmp));
+
+	uint64_t t0 = rdtsc();
+	/* A boot file never changes, so its CRC is checked once. */
+	int rc = rm_parse(bf->data, bf->size, bf->crc_checked > 0 ? RM_PARSE_NO_CRC : 0, &tmp.rm,
+			  &d);
+	if (rc) {
+		core_error(name, rc, &d);
+		return -1;
+	}
+	((struct bootfile *)bf)->crc_checked = 1;
+	if (module_find(tmp.rm.name)) {
+		kprintf("insmod: %s: module '%s' is already loaded\n", name, tmp.rm.name);
+		return -1;
+	}
+	char err[160];
+	if (params_check(&tmp.rm, args, err, sizeof(err))) {
+		kprintf("insmod: %s: %s\n", name, err);
+		return -1;
+	}
+	uint32_t *addrs = 0;
+	if (tmp.rm.nimports && !(addrs = kmalloc(4 * tmp.rm.nimports))) {
+		kprintf("insmod: %s: out of memory for %u imports\n", name, tmp.rm.nimports);
+		return -1;
+	}
+	rc = rm_resolve(&tmp.rm, resolve, 0, addrs, &d);
+	if (rc) {
+		core_error(name, rc, &d);
+		kfree(addrs);
+		return -1;
+	}
+	struct module *m = kmalloc(sizeof(*m));
+	uintptr_t base = m ? modarea_alloc(tmp.rm.mem_size) : 0;
+	if (!base) {
+		kprintf("insmod: %s: out of memory for a %u-byte image\n", name, tmp.rm.mem_size);
+		kfree(m);
+		kfree(addrs);
+		return -1;
+	}
+	*m = tmp;
+	memcpy(m->name, tmp.rm.name, strlen(tmp.rm.name) + 1);
+	m->file = bf;
+	m->base = (uint32_t)base;
+	uint8_t *img = (uint8_t *)base;
+	uint64_t t1 = rdtsc();
+	rm_copy(&m->rm, img);
+	uint64_t t2 = rdtsc();
+	rm_rebase(&m->rm, img, m->base);
+	uint64_t t3 = rdtsc();
+	rm_bind(&m->rm, img, m->base, addrs);
+	uint64_t t4 = rdtsc();
+	kfree(addrs);
+	params_apply(&m->rm, args, img);
+
+	for (uint32_t i = 0; i < m->rm.nexports; i++) {
+		struct rm_export e;
+		rm_get_export(&m->rm, i, &e);
+		if (sym_publish(e.name, e.hash, m->base + e.offset, e.kind, e.version, m)) {
+			const struct ksym *o = sym_lookup(e.name, e.hash);
+			kprintf("insmod: %s: symbol '%s' is already exported by %s\n", name, e.name,
+				o && o->owner ? o->owner->name : "the kernel");
+			sym_unpublish_owner(m);
+			modarea_free(base, m->rm.mem_size);
+			kfree(m);
+			return -1;
+		}
+	}
+	link_module(m);
+	uint64_t t5 = rdtsc();
+	if (m->rm.init_off != RMOD_NONE) {
+		int (*init)(void) = (int (*)(void))(m->base + m->rm.init_off);
+		int ret = init();
+		if (ret < 0) {
+			kprintf("insmod: %s: init failed with error %d\n", name, ret);
+			unlink_module(m);
+			sym_unpublish_owner(m);
+			modarea_free(base, m->rm.mem_size);
+			kfree(m);
+			return -1;
+		}
+	}
+	uint64_t t6 = rdtsc();
+	m->ticks[PH_VALIDATE] = t1 - t0;
+	m->ticks[PH_COPY] = t2 - t1;
+	m->ticks[PH_REBASE] = t3 - t2;
+	m->ticks[PH_BIND] = t4 - t3;
+	m->ticks[PH_INIT] = t6 - t5;
+	m->core_size = m->rm.init_start;
+	if (m->rm.init_start < m->rm.mem_size) {
+		m->init_freed = m->rm.mem_size - m->rm.init_start;
+		modarea_free(base + m->rm.init_start, m->init_freed);
+	}
+	return 0;
+}
+
+int module_rmmod(const char *name)
+{
+	struct module *m = module_find(name);
+	if (!m) {
+		kprintf("rmmod: %s: not loaded\n", name);
+		return -1;
+	}
+	if (m->rm.exit_off != RMOD_NONE)
+		((void (*)(void))(m->base + m->rm.exit_off))();
+	unlink_module(m);
+	sym_unpublish_owner(m);
+	modarea_free(m->base, m->core_size);
+	kfree(m);
+	kprintf("rmmod: %s unloaded\n", name);
+	return 0;
+}
