@@ -55,19 +55,22 @@ void kmain(uint32_t magic, uint32_t mbi)
 	if (!has_word(cmdline, "noautoload")) {
 		for (unsigned i = 0; i < bootfile_count(); i++) {
 			struct bootfile *f = bootfile_at(i);
+			struct module *last = module_first();
+			while (last && last->next)
+				last = last->next;
+			if (module_find(f->name)) /* already loaded as a dependency */
+				continue;
 			if (module_insmod(f->name, f->args))
 				continue;
-			struct module *m = module_find(f->name);
-			if (!m) /* the file's module name differs from the file name */
-				for (m = module_first(); m && m->next; m = m->next)
-					;
-			kprintf("boot: %s loaded at 0x%08x (validate=%llu copy=%llu rebase=%llu "
-				"bind=%llu init=%llu ticks)\n",
-				m->name, m->base, (unsigned long long)m->ticks[PH_VALIDATE],
-				(unsigned long long)m->ticks[PH_COPY],
-				(unsigned long long)m->ticks[PH_REBASE],
-				(unsigned long long)m->ticks[PH_BIND],
-				(unsigned long long)m->ticks[PH_INIT]);
+			/* One line per module this load brought in, providers included. */
+			for (struct module *m = last ? last->next : module_first(); m; m = m->next)
+				kprintf("boot: %s loaded at 0x%08x (validate=%llu copy=%llu "
+					"rebase=%llu bind=%llu init=%llu ticks)\n",
+					m->name, m->base, (unsigned long long)m->ticks[PH_VALIDATE],
+					(unsigned long long)m->ticks[PH_COPY],
+					(unsigned long long)m->ticks[PH_REBASE],
+					(unsigned long long)m->ticks[PH_BIND],
+					(unsigned long long)m->ticks[PH_INIT]);
 		}
 	}
 	kprintf("rmod kernel ready\n");

@@ -103,7 +103,43 @@ static int describe(uint32_t addr, char *buf, size_t len)
 
 void module_init(void) { fault_describe = describe; }
 
-int module_insmod(const char *name, const char *args)
+/* Record which loaded modules m bound imports from, and count the
+ * references, so a provider cannot go while a user is loaded. */
+static int take_refs(struct module *m, const uint32_t *addrs)
+{
+	(void)addrs;
+	for (uint32_t i = 0; i < m->rm.nimports; i++) {
+		struct rm_import imp;
+		rm_get_import(&m->rm, i, &imp);
+		const struct ksym *s = sym_lookup(imp.name, imp.hash);
+		if (!s || !s->owner)
+			continue;
+		uint32_t k;
+		for (k = 0; k < m->nuses && m->uses[k] != s->owner; k++)
+			;
+		if (k < m->nuses)
+			continue;
+		struct module **u = krealloc(m->uses, (m->nuses + 1) * sizeof(*u));
+		if (!u)
+			return -1;
+		m->uses = u;
+		m->uses[m->nuses++] = s->owner;
+	}
+	for (uint32_t k = 0; k < m->nuses; k++)
+		m->uses[k]->refs++;
+	return 0;
+}
+
+static void drop_refs(struct module *m)
+{
+	for (uint32_t k = 0; k < m->nuses; k++)
+		m->uses[k]->refs--;
+	kfree(m->uses);
+	m->uses = 0;
+	m->nuses = 0;
+}
+
+static int load_one(const char *name, const char *args)
 {
 	const struct bootfile *bf = bootfile_find(name);
 	if (!bf) {
@@ -147,9 +183,10 @@ int module_insmod(const char *name, const char *args)
 	}
 	struct module *m = kmalloc(sizeof(*m));
 	uintptr_t base = m ? modarea_alloc(tmp.rm.mem_size) : 0;
+	if (m && !base)
+		kfree(m);
 	if (!base) {
 		kprintf("insmod: %s: out of memory for a %u-byte image\n", name, tmp.rm.mem_size);
-		kfree(m);
 		kfree(addrs);
 		return -1;
 	}
@@ -167,6 +204,13 @@ int module_insmod(const char *name, const char *args)
 	uint64_t t4 = rdtsc();
 	kfree(addrs);
 	params_apply(&m->rm, args, img);
+	if (take_refs(m, 0)) {
+		kprintf("insmod: %s: out of memory for references\n", name);
+		drop_refs(m);
+		modarea_free(base, m->rm.mem_size);
+		kfree(m);
+		return -1;
+	}
 
 	for (uint32_t i = 0; i < m->rm.nexports; i++) {
 		struct rm_export e;
@@ -176,6 +220,7 @@ int module_insmod(const char *name, const char *args)
 			kprintf("insmod: %s: symbol '%s' is already exported by %s\n", name, e.name,
 				o && o->owner ? o->owner->name : "the kernel");
 			sym_unpublish_owner(m);
+			drop_refs(m);
 			modarea_free(base, m->rm.mem_size);
 			kfree(m);
 			return -1;
@@ -190,6 +235,7 @@ int module_insmod(const char *name, const char *args)
 			kprintf("insmod: %s: init failed with error %d\n", name, ret);
 			unlink_module(m);
 			sym_unpublish_owner(m);
+			drop_refs(m);
 			modarea_free(base, m->rm.mem_size);
 			kfree(m);
 			return -1;
@@ -209,6 +255,17 @@ int module_insmod(const char *name, const char *args)
 	return 0;
 }
 
+static void unload(struct module *m)
+{
+	if (m->rm.exit_off != RMOD_NONE)
+		((void (*)(void))(m->base + m->rm.exit_off))();
+	unlink_module(m);
+	sym_unpublish_owner(m);
+	drop_refs(m);
+	modarea_free(m->base, m->core_size);
+	kfree(m);
+}
+
 int module_rmmod(const char *name)
 {
 	struct module *m = module_find(name);
@@ -216,12 +273,107 @@ int module_rmmod(const char *name)
 		kprintf("rmmod: %s: not loaded\n", name);
 		return -1;
 	}
-	if (m->rm.exit_off != RMOD_NONE)
-		((void (*)(void))(m->base + m->rm.exit_off))();
-	unlink_module(m);
-	sym_unpublish_owner(m);
-	modarea_free(m->base, m->core_size);
-	kfree(m);
+	if (m->refs) {
+		char users[160];
+		size_t n = 0;
+		users[0] = 0;
+		for (struct module *u = modules; u; u = u->next)
+			for (uint32_t k = 0; k < u->nuses; k++)
+				if (u->uses[k] == m && n < sizeof(users))
+					n += (size_t)ksnprintf(users + n, sizeof(users) - n, "%s%s",
+							       n ? ", " : "", u->name);
+		kprintf("rmmod: %s: in use by %s\n", name, users);
+		return -1;
+	}
+	unload(m);
 	kprintf("rmmod: %s unloaded\n", name);
 	return 0;
+}
+
+/* modprobe: providers first, depth first, refusing cycles.  chain holds
+ * the names being loaded, outermost first, for the error message. */
+#define MAX_DEPTH 16
+
+static int chain_msg(char *buf, size_t len, const char *const *chain, int depth,
+		     const char *last)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (int i = 0; i < depth && n < len; i++)
+		n += (size_t)ksnprintf(buf + n, len - n, "%s -> ", chain[i]);
+	if (n < len)
+		ksnprintf(buf + n, len - n, "%s", last);
+	return 0;
+}
+
+static int load_deps(const char *name, const char *args, const char **chain, int depth,
+		     const char *top)
+{
+	char msg[200];
+	for (int i = 0; i < depth; i++)
+		if (!strcmp(chain[i], name)) {
+			chain_msg(msg, sizeof(msg), chain, depth, name);
+			kprintf("insmod: %s: dependency cycle: %s\n", top, msg);
+			return -1;
+		}
+	if (depth >= MAX_DEPTH) {
+		kprintf("insmod: %s: dependencies nested deeper than %d\n", top, MAX_DEPTH);
+		return -1;
+	}
+	const struct bootfile *bf = bootfile_find(name);
+	if (!bf) {
+		chain_msg(msg, sizeof(msg), chain, depth, name);
+		if (depth)
+			kprintf("insmod: %s: missing provider '%s' (needed by %s; chain %s)\n", top,
+				name, chain[depth - 1], msg);
+		else
+			kprintf("insmod: %s: no such module file\n", name);
+		return -1;
+	}
+	struct rm_module rm;
+	struct rm_diag d;
+	/* Only the needs are read here; load_one validates fully. */
+	if (rm_parse(bf->data, bf->size, RM_PARSE_NO_CRC, &rm, &d) == RM_OK) {
+		chain[depth] = name;
+		for (uint32_t i = 0; i < rm.nneeds; i++) {
+			const char *need = rm_get_need(&rm, i);
+			if (module_find(need))
+				continue;
+			if (load_deps(need, 0, chain, depth + 1, top))
+				return -1;
+			kprintf("insmod: %s: loaded %s for %s\n", top, need, name);
+		}
+	}
+	if (depth && module_find(name))
+		return 0;
+	int rc = load_one(name, args);
+	if (rc && depth) {
+		chain_msg(msg, sizeof(msg), chain, depth, name);
+		kprintf("insmod: %s: provider %s failed to load (chain %s)\n", top, name, msg);
+	}
+	return rc;
+}
+
+int module_insmod(const char *name, const char *args)
+{
+	const char *chain[MAX_DEPTH];
+	struct module *last = modules;
+	while (last && last->next)
+		last = last->next;
+	if (load_deps(name, args, chain, 0, name) == 0)
+		return 0;
+	/* Leave nothing half-loaded: unload what this insmod loaded, newest
+	 * first. */
+	for (;;) {
+		struct module *m = modules, *prev = 0;
+		while (m && m->next) {
+			prev = m;
+			m = m->next;
+		}
+		if (!m || m == last)
+			break;
+		(void)prev;
+		unload(m);
+	}
+	return -1;
 }

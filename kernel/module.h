@@ -18,10 +18,14 @@ struct module {
 	uint32_t core_size;  /* what stays after init */
 	uint32_t init_freed; /* bytes of init-only memory given back */
 	uint64_t ticks[PH_COUNT];
+	struct module **uses; /* modules this one bound imports from */
+	uint32_t nuses;
+	uint32_t refs;        /* how many loaded modules use this one */
 };
 
 void module_init(void);
-/* 0 on success; otherwise a one-line error has been printed. */
+/* Load NAME's providers first (modprobe), then NAME.  0 on success;
+ * otherwise one error line has been printed and nothing stays loaded. */
 int module_insmod(const char *name, const char *args);
 int module_rmmod(const char *name);
 struct module *module_find(const char *name);

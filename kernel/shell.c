@@ -20,9 +20,14 @@ static void cmd_lsmod(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	kprintf("Module           Base        Size InitFreed\n");
-	for (struct module *m = module_first(); m; m = m->next)
-		kprintf("%-16s 0x%08x %8u %8u\n", m->name, m->base, m->core_size, m->init_freed);
+	kprintf("Module           Base        Size InitFreed Refs Uses\n");
+	for (struct module *m = module_first(); m; m = m->next) {
+		kprintf("%-16s 0x%08x %8u %8u %4u ", m->name, m->base, m->core_size, m->init_freed,
+			m->refs);
+		for (uint32_t k = 0; k < m->nuses; k++)
+			kprintf("%s%s", k ? "," : "", m->uses[k]->name);
+		kprintf("%s\n", m->nuses ? "" : "-");
+	}
 }
 
 static void cmd_insmod(int argc, char **argv)

@@ -13,10 +13,18 @@ $(B)/mods/obj/%.o: mods/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(KCC) $(MOD_CFLAGS) -MMD -MP -c $< -o $@
 
+# mods/NAME/providers lists the modules NAME imports from; with the
+# kernel they are the --provider set, so every import is checked at build
+# time and the needs are recorded for modprobe-style loading.
+mod_providers = $(if $(wildcard mods/$(1)/providers),$(shell cat mods/$(1)/providers))
+
 define MOD_RULE
-$(B)/mods/$(1).rmod: $(patsubst mods/$(1)/%.c,$(B)/mods/obj/$(1)/%.o,$(wildcard mods/$(1)/*.c)) $(B)/bin/rmod-link
+$(B)/mods/$(1).rmod: $(patsubst mods/$(1)/%.c,$(B)/mods/obj/$(1)/%.o,$(wildcard mods/$(1)/*.c)) \
+		$(B)/bin/rmod-link $(B)/kernel.elf $(foreach p,$(call mod_providers,$(1)),$(B)/mods/$(p).rmod)
 	@rm -rf $(B)/mods/$(1).link
-	$(B)/bin/rmod-link --save-temps $(B)/mods/$(1).link -o $$@ $$(filter %.o,$$^)
+	$(B)/bin/rmod-link --save-temps $(B)/mods/$(1).link --provider $(B)/kernel.elf \
+		$(foreach p,$(call mod_providers,$(1)),--provider $(B)/mods/$(p).rmod) \
+		-o $$@ $$(filter %.o,$$^)
 endef
 $(foreach m,$(MOD_NAMES),$(eval $(call MOD_RULE,$(m))))
 

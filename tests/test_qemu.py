@@ -13,7 +13,7 @@ ALL = ["hello", "provider", "consumer", "tables"]
 
 def lsmod(text):
     """{name: base} from every lsmod table in the output (last wins)."""
-    return {m: int(b, 16) for m, b in re.findall(r"^(\w+)\s+0x([0-9a-f]{8})\s+\d+\s+\d+\s*$",
+    return {m: int(b, 16) for m, b in re.findall(r"^(\w+)\s+0x([0-9a-f]{8})\s+\d+\s+\d+\s+\d+\s+\S+$",
                                                     text, re.M)}
 
 
