@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import MODS, dump_json, heap_in_use, qemu
+from conftest import MODS, dump_json, heap_in_use, module_cflags, qemu, run, tool
 import rmodfile
 
 ALL = ["hello", "provider", "consumer", "tables"]
@@ -115,22 +115,33 @@ def bad_files(tmp_path):
     return files
 
 
+def unresolved_module(tmp_path):
+    """A module importing a symbol nobody exports (linked with
+    --allow-undefined, so only the kernel can refuse it)."""
+    c = tmp_path / "orphan.c"
+    c.write_text('#include "rmod/module.h"\nextern int no_such_symbol(void);\n'
+                 'static int init(void) { return no_such_symbol(); }\nRMOD_INIT(init);\n')
+    o = tmp_path / "orphan.o"
+    run(["gcc", *module_cflags(), "-c", c, "-o", o])
+    out = tmp_path / "orphan.rmod"
+    run([tool("rmod-link"), "--allow-undefined", "-o", out, o])
+    return out
+
+
 def test_bad_modules_refused_with_one_line_and_kernel_stays_usable(tmp_path):
     files = bad_files(tmp_path)
-    # The unresolved import: consumer without its provider.
-    mods = [p for p, _ in files.values()] + [MODS / "consumer.rmod", MODS / "provider.rmod",
-                                           MODS / "hello.rmod"]
+    mods = [p for p, _ in files.values()] + [unresolved_module(tmp_path), MODS / "hello.rmod"]
     cmds = ["stats"]
     for name in files:
         cmds += [f"insmod {name}", "stats"]
-    cmds += ["insmod consumer", "stats", "insmod hello", "lsmod", "halt 0"]
+    cmds += ["insmod orphan", "stats", "insmod hello", "lsmod", "halt 0"]
     rc, out = qemu(mods, cmds, args=["--no-autoload"])
     assert rc == 0, out
     for name, (_, code) in files.items():
         lines = [l for l in out.splitlines() if l.startswith(f"insmod: {name}:")]
         assert len(lines) == 1 and code in lines[0], (name, lines, out)
-    line = [l for l in out.splitlines() if l.startswith("insmod: consumer:")]
-    assert len(line) == 1 and "unresolved import 'provider_" in line[0] and \
+    line = [l for l in out.splitlines() if l.startswith("insmod: orphan:")]
+    assert len(line) == 1 and "unresolved import 'no_such_symbol'" in line[0] and \
         "RM_E_UNRESOLVED" in line[0], out
     heaps = heap_in_use(out)
     assert len(heaps) == len(files) + 2
