@@ -7,6 +7,7 @@
 #include "rmod/kernel.h"
 #include "serial.h"
 #include "shell.h"
+#include "paging.h"
 #include "symtab.h"
 #include "trap.h"
 
@@ -21,6 +22,9 @@ static void memory_init(const uint32_t *mbi)
 		lo = bootfiles_end();
 	lo = (lo + 4095) & ~(uintptr_t)4095;
 	uintptr_t hi = (mbi[0] & 1) ? 0x100000 + (uintptr_t)mbi[2] * 1024 : 0x2000000;
+	if (hi > (256u << 20)) /* what the page tables cover */
+		hi = 256u << 20;
+	paging_init(hi);
 	/* The upper half is the module area: images get their own pages. */
 	uintptr_t mid = lo + ((hi - lo) / 2 & ~(uintptr_t)4095);
 	heap_init(lo, mid);

@@ -7,6 +7,7 @@
 #include "io.h"
 #include "kprintf.h"
 #include "modarea.h"
+#include "paging.h"
 #include "params.h"
 #include "rmod/kernel.h"
 #include "symtab.h"
@@ -102,6 +103,24 @@ static int describe(uint32_t addr, char *buf, size_t len)
 }
 
 void module_init(void) { fault_describe = describe; }
+
+/* W^X at page granularity: text and init text R+X, rodata R, data, bss
+ * and init data R+W.  Freed or failed memory goes back to R+W, no X. */
+static void protect(const struct module *m)
+{
+	const struct rm_module *r = &m->rm;
+	paging_protect(m->base, r->text_end, PROT_X);
+	paging_protect(m->base + r->text_end, r->rodata_end - r->text_end, 0);
+	paging_protect(m->base + r->rodata_end, r->init_start - r->rodata_end, PROT_W);
+	paging_protect(m->base + r->init_start, r->init_text_end - r->init_start, PROT_X);
+	paging_protect(m->base + r->init_text_end, r->mem_size - r->init_text_end, PROT_W);
+}
+
+static void release(uintptr_t base, uint32_t size)
+{
+	paging_protect(base, size, PROT_W);
+	modarea_free(base, size);
+}
 
 /* Record which loaded modules m bound imports from, and count the
  * references, so a provider cannot go while a user is loaded. */
@@ -207,7 +226,7 @@ static int load_one(const char *name, const char *args)
 	if (take_refs(m, 0)) {
 		kprintf("insmod: %s: out of memory for references\n", name);
 		drop_refs(m);
-		modarea_free(base, m->rm.mem_size);
+		release(base, m->rm.mem_size);
 		kfree(m);
 		return -1;
 	}
@@ -221,11 +240,12 @@ static int load_one(const char *name, const char *args)
 				o && o->owner ? o->owner->name : "the kernel");
 			sym_unpublish_owner(m);
 			drop_refs(m);
-			modarea_free(base, m->rm.mem_size);
+			release(base, m->rm.mem_size);
 			kfree(m);
 			return -1;
 		}
 	}
+	protect(m);
 	link_module(m);
 	uint64_t t5 = rdtsc();
 	if (m->rm.init_off != RMOD_NONE) {
@@ -236,7 +256,7 @@ static int load_one(const char *name, const char *args)
 			unlink_module(m);
 			sym_unpublish_owner(m);
 			drop_refs(m);
-			modarea_free(base, m->rm.mem_size);
+			release(base, m->rm.mem_size);
 			kfree(m);
 			return -1;
 		}
@@ -250,7 +270,7 @@ static int load_one(const char *name, const char *args)
 	m->core_size = m->rm.init_start;
 	if (m->rm.init_start < m->rm.mem_size) {
 		m->init_freed = m->rm.mem_size - m->rm.init_start;
-		modarea_free(base + m->rm.init_start, m->init_freed);
+		release(base + m->rm.init_start, m->init_freed);
 	}
 	return 0;
 }
@@ -262,7 +282,7 @@ static void unload(struct module *m)
 	unlink_module(m);
 	sym_unpublish_owner(m);
 	drop_refs(m);
-	modarea_free(m->base, m->core_size);
+	release(m->base, m->core_size);
 	kfree(m);
 }
 
