@@ -239,6 +239,21 @@ struct undef *elf_undefined(const char *path, size_t *n)
 	return c.u;
 }
 
+/* The name of the function or object covering addr, for messages. */
+static const char *name_at(struct elf_file *f, uint64_t addr)
+{
+	const char *best = NULL;
+	for (size_t i = 1; i < f->nsyms; i++) {
+		GElf_Sym s;
+		gelf_getsym(f->symdata, (int)i, &s);
+		int t = GELF_ST_TYPE(s.st_info);
+		if ((t == STT_FUNC || t == STT_OBJECT) && addr >= s.st_value &&
+		    addr < s.st_value + (s.st_size ? s.st_size : 1))
+			best = sym_name(f, &s);
+	}
+	return best;
+}
+
 /* Conversion state. */
 struct conv {
 	struct mod_desc *d;
@@ -292,10 +307,15 @@ static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t o
 	/* Like modpost's section mismatch: core memory outlives the init
 	 * region, so it must not point into it. */
 	if (t == T_IMAGE && off < d->init_start && sym->st_value >= d->init_start &&
-	    sym->st_value < d->mem_size)
+	    sym->st_value < d->mem_size) {
+		/* With REL the addend is in place: an R_386_32 word holds S + A. */
+		uint64_t target = type == R_386_32 ? rm_le32(d->image + off) : sym->st_value;
+		const char *what = name_at(f, target);
 		die("%s: %s+0x%x: section mismatch: core code or data refers to init-only "
 		    "'%s' (%s)",
-		    f->path, sec, off, *name ? name : sec_name(f, sym->st_shndx), r386_name(type));
+		    f->path, sec, off, what ? what : *name ? name : sec_name(f, sym->st_shndx),
+		    r386_name(type));
+	}
 	switch (type) {
 	case R_386_32:
 		if (t == T_IMAGE) {
