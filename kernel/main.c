@@ -1,5 +1,6 @@
 /* kmain: bring the machine up, load the boot modules, run the shell. */
 #include "bootfiles.h"
+#include "cpu.h"
 #include "heap.h"
 #include "kprintf.h"
 #include "modarea.h"
@@ -44,6 +45,7 @@ void kmain(uint32_t magic, uint32_t mbi);
 void kmain(uint32_t magic, uint32_t mbi)
 {
 	serial_init();
+	cpu_init();
 	idt_init();
 	if (magic != MB_BOOT_MAGIC) {
 		kprintf("PANIC: not booted by a multiboot loader (magic 0x%08x)\n", magic);

@@ -9,10 +9,11 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
 	size_t words = n >> 2, rest = n & 3;
-	__asm__ volatile("rep movsl\n\tmov %3, %%ecx\n\trep movsb"
-			 : "+D"(d), "+S"(src), "+c"(words)
-			 : "r"(rest)
-			 : "memory");
+	__asm__ volatile("rep movsl" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+	unsigned char *dd = d;
+	const unsigned char *ss = src;
+	while (rest--)
+		*dd++ = *ss++;
 	return dst;
 }
 
@@ -34,10 +35,10 @@ void *memset(void *dst, int c, size_t n)
 	void *d = dst;
 	uint32_t v = (uint8_t)c * 0x01010101u;
 	size_t words = n >> 2, rest = n & 3;
-	__asm__ volatile("rep stosl\n\tmov %3, %%ecx\n\trep stosb"
-			 : "+D"(d), "+c"(words)
-			 : "a"(v), "r"(rest)
-			 : "memory");
+	__asm__ volatile("rep stosl" : "+D"(d), "+c"(words) : "a"(v) : "memory");
+	unsigned char *dd = d;
+	while (rest--)
+		*dd++ = (unsigned char)c;
 	return dst;
 }
 

@@ -1,7 +1,10 @@
 # In-tree modules: build/mods/NAME.rmod from mods/NAME/*.c.
 # Link temporaries (link.sh and every file ld saw) stay in
 # build/mods/NAME.link/ for the differential tests.
-MOD_NAMES := $(notdir $(patsubst %/,%,$(wildcard mods/*/)))
+# A module whose directory has a README saying so is built by its own
+# target (lz4test by lz4-demo), not by `make`.
+MOD_DEMOS := lz4test
+MOD_NAMES := $(filter-out $(MOD_DEMOS),$(notdir $(patsubst %/,%,$(wildcard mods/*/))))
 MOD_RMODS := $(MOD_NAMES:%=$(B)/mods/%.rmod)
 RUN_MODS ?= $(B)/mods/hello.rmod $(B)/mods/provider.rmod $(B)/mods/consumer.rmod \
 	$(B)/mods/tables.rmod
@@ -26,6 +29,17 @@ $(B)/mods/$(1).rmod: $(patsubst mods/$(1)/%.c,$(B)/mods/obj/$(1)/%.o,$(wildcard 
 		$(foreach p,$(call mod_providers,$(1)),--provider $(B)/mods/$(p).rmod) \
 		-o $$@ $$(filter %.o,$$^)
 endef
-$(foreach m,$(MOD_NAMES),$(eval $(call MOD_RULE,$(m))))
+$(foreach m,$(MOD_NAMES) $(MOD_DEMOS),$(eval $(call MOD_RULE,$(m))))
+
+# The real-library demo: Debian's unmodified i386 liblz4.a as a module.
+.PHONY: lz4-demo
+lz4-demo: $(B)/mods/lz4.rmod $(B)/mods/lz4test.rmod
+
+$(B)/mods/lz4.rmod: scripts/fetch-lz4 $(B)/bin/rmod-link $(B)/kernel.elf
+	@mkdir -p $(@D)
+	@rm -rf $(B)/mods/lz4.link
+	lib=$$(scripts/fetch-lz4 $(B)/lz4) && \
+	$(B)/bin/rmod-link --name lz4 --export-all --save-temps $(B)/mods/lz4.link \
+		--provider $(B)/kernel.elf -o $@ $$lib
 
 -include $(wildcard $(B)/mods/obj/*/*.d)

@@ -127,9 +127,15 @@ static void write_link_sh(const char *dir, char **inputs, size_t n)
 		   "if [ -f \"$D/imports.o\" ]; then set -- \"$D/imports.o\" \"$@\"; fi\n"
 		   "exec \"${LD:-ld}\" -m elf_i386 -q -T \"$D/module.ld\" "
 		   "--defsym=RMOD_BASE=\"$base\" -o \"$out\"");
+	/* An archive given as input is the module's content, not a library
+	 * to pick from: link all of it. */
 	for (size_t i = 0; i < n; i++) {
-		fputs(" \"$D\"/", f);
+		size_t len = strlen(inputs[i]);
+		int ar = len > 2 && !strcmp(inputs[i] + len - 2, ".a");
+		fputs(ar ? " --whole-archive \"$D\"/" : " \"$D\"/", f);
 		put_quoted(f, base_name(inputs[i]));
+		if (ar)
+			fputs(" --no-whole-archive", f);
 	}
 	/* Runtime support last, so it only fills what the inputs leave open. */
 	fputs(" \"$D/rmod-support.a\" \"$D/libgcc.a\" \"$@\"\n", f);

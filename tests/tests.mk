@@ -2,6 +2,8 @@
 PYTEST := $(PY) -m pytest
 PYTEST_ARGS ?= -q
 
+include tests/unit/libc.mk
+
 .PHONY: test pytest
-test: all
+test: all lz4-demo unit-libc
 	cd tests && $(PYTEST) $(PYTEST_ARGS)

@@ -543,6 +543,8 @@ uint8_t *elf_image(const char *path, uint32_t *size)
 	uint32_t base = need_sym(&f, "__rmod_image_start");
 	d.image_size = need_sym(&f, "__rmod_data_end") - base;
 	d.mem_size = need_sym(&f, "__rmod_mem_end") - base;
+	if (d.mem_size == 0) /* as elf_to_module: an empty module gets one page */
+		d.mem_size = RMOD_PAGE;
 	d.text_end = d.rodata_end = d.mem_size; /* permission checks done elsewhere */
 	(void)base;
 	uint8_t *img = xcalloc(d.mem_size ? d.mem_size : 1, 1);
