@@ -3,6 +3,7 @@
  * heap and the module area go back to where they were. */
 #include "module.h"
 
+#include "etrel.h"
 #include "heap.h"
 #include "io.h"
 #include "kprintf.h"
@@ -106,7 +107,7 @@ void module_init(void) { fault_describe = describe; }
 
 /* W^X at page granularity: text and init text R+X, rodata R, data, bss
  * and init data R+W.  Freed or failed memory goes back to R+W, no X. */
-static void protect(const struct module *m)
+void module_protect(const struct module *m)
 {
 	const struct rm_module *r = &m->rm;
 	paging_protect(m->base, r->text_end, PROT_X);
@@ -116,36 +117,39 @@ static void protect(const struct module *m)
 	paging_protect(m->base + r->init_text_end, r->mem_size - r->init_text_end, PROT_W);
 }
 
-static void release(uintptr_t base, uint32_t size)
+void module_release(uintptr_t base, uint32_t size)
 {
 	paging_protect(base, size, PROT_W);
 	modarea_free(base, size);
 }
 
-/* Record which loaded modules m bound imports from, and count the
- * references, so a provider cannot go while a user is loaded. */
-static int take_refs(struct module *m, const uint32_t *addrs)
+/* Record that m bound imports from owner (once per owner); the counts
+ * are taken in module_finish, so a provider cannot go while a user is
+ * loaded. */
+int module_add_use(struct module *m, struct module *owner)
 {
-	(void)addrs;
+	if (!owner)
+		return 0;
+	for (uint32_t k = 0; k < m->nuses; k++)
+		if (m->uses[k] == owner)
+			return 0;
+	struct module **u = krealloc(m->uses, (m->nuses + 1) * sizeof(*u));
+	if (!u)
+		return -1;
+	m->uses = u;
+	m->uses[m->nuses++] = owner;
+	return 0;
+}
+
+static int take_refs(struct module *m)
+{
 	for (uint32_t i = 0; i < m->rm.nimports; i++) {
 		struct rm_import imp;
 		rm_get_import(&m->rm, i, &imp);
 		const struct ksym *s = sym_lookup(imp.name, imp.hash);
-		if (!s || !s->owner)
-			continue;
-		uint32_t k;
-		for (k = 0; k < m->nuses && m->uses[k] != s->owner; k++)
-			;
-		if (k < m->nuses)
-			continue;
-		struct module **u = krealloc(m->uses, (m->nuses + 1) * sizeof(*u));
-		if (!u)
+		if (s && module_add_use(m, s->owner))
 			return -1;
-		m->uses = u;
-		m->uses[m->nuses++] = s->owner;
 	}
-	for (uint32_t k = 0; k < m->nuses; k++)
-		m->uses[k]->refs++;
 	return 0;
 }
 
@@ -165,6 +169,8 @@ static int load_one(const char *name, const char *args)
 		kprintf("insmod: %s: no such module file\n", name);
 		return -1;
 	}
+	if (bf->size >= 4 && !memcmp(bf->data, "\177ELF", 4))
+		return etrel_load(bf, name);
 	if (!args || !*args)
 		args = bf->args;
 	struct module tmp;
@@ -194,7 +200,10 @@ static int load_one(const char *name, const char *args)
 		kprintf("insmod: %s: out of memory for %u imports\n", name, tmp.rm.nimports);
 		return -1;
 	}
+	/* Resolution is part of binding; it runs before the first write. */
+	uint64_t t_v = rdtsc();
 	rc = rm_resolve(&tmp.rm, resolve, 0, addrs, &d);
+	uint64_t t_r = rdtsc();
 	if (rc) {
 		core_error(name, rc, &d);
 		kfree(addrs);
@@ -214,7 +223,6 @@ static int load_one(const char *name, const char *args)
 	m->file = bf;
 	m->base = (uint32_t)base;
 	uint8_t *img = (uint8_t *)base;
-	uint64_t t1 = rdtsc();
 	rm_copy(&m->rm, img);
 	uint64_t t2 = rdtsc();
 	rm_rebase(&m->rm, img, m->base);
@@ -223,29 +231,68 @@ static int load_one(const char *name, const char *args)
 	uint64_t t4 = rdtsc();
 	kfree(addrs);
 	params_apply(&m->rm, args, img);
-	if (take_refs(m, 0)) {
+	/* validate: checks; copy: allocation and copy; bind: resolve + bind. */
+	m->ticks[PH_VALIDATE] = t_v - t0;
+	m->ticks[PH_COPY] = t2 - t_r;
+	m->ticks[PH_REBASE] = t3 - t2;
+	m->ticks[PH_BIND] = (t_r - t_v) + (t4 - t3);
+	m->n_fixups = m->rm.fixup_count;
+	m->n_iat = (m->rm.iat_end - m->rm.iat_start) / 4;
+	m->n_sites = m->rm.nsites;
+	if (take_refs(m)) {
 		kprintf("insmod: %s: out of memory for references\n", name);
-		drop_refs(m);
-		release(base, m->rm.mem_size);
+		kfree(m->uses);
+		module_release(base, m->rm.mem_size);
 		kfree(m);
 		return -1;
 	}
+	return module_finish(m, name, 0);
+}
 
-	for (uint32_t i = 0; i < m->rm.nexports; i++) {
-		struct rm_export e;
-		rm_get_export(&m->rm, i, &e);
-		if (sym_publish(e.name, e.hash, m->base + e.offset, e.kind, e.version, m)) {
-			const struct ksym *o = sym_lookup(e.name, e.hash);
-			kprintf("insmod: %s: symbol '%s' is already exported by %s\n", name, e.name,
+static int publish_exports(struct module *m, const char *name)
+{
+	for (uint32_t i = 0; i < m->rm.nexports + m->nkexps; i++) {
+		const char *n;
+		uint32_t addr, version = 0;
+		uint16_t kind;
+		if (m->kind == MOD_RMOD) {
+			struct rm_export e;
+			rm_get_export(&m->rm, i, &e);
+			n = e.name, addr = m->base + e.offset, kind = e.kind, version = e.version;
+		} else {
+			n = m->kexps[i].name, addr = m->kexps[i].addr, kind = m->kexps[i].kind;
+		}
+		uint32_t h = rmod_hash(n);
+		if (sym_publish(n, h, addr, kind, version, m)) {
+			const struct ksym *o = sym_lookup(n, h);
+			kprintf("insmod: %s: symbol '%s' is already exported by %s\n", name, n,
 				o && o->owner ? o->owner->name : "the kernel");
 			sym_unpublish_owner(m);
-			drop_refs(m);
-			release(base, m->rm.mem_size);
-			kfree(m);
 			return -1;
 		}
 	}
-	protect(m);
+	return 0;
+}
+
+static void discard(struct module *m)
+{
+	sym_unpublish_owner(m);
+	kfree(m->uses);
+	kfree(m->kexps);
+	module_release(m->base, m->rm.mem_size);
+	kfree(m);
+}
+
+int module_finish(struct module *m, const char *name, uint64_t unused)
+{
+	(void)unused;
+	if (publish_exports(m, name)) {
+		discard(m);
+		return -1;
+	}
+	for (uint32_t k = 0; k < m->nuses; k++)
+		m->uses[k]->refs++;
+	module_protect(m);
 	link_module(m);
 	uint64_t t5 = rdtsc();
 	if (m->rm.init_off != RMOD_NONE) {
@@ -254,23 +301,16 @@ static int load_one(const char *name, const char *args)
 		if (ret < 0) {
 			kprintf("insmod: %s: init failed with error %d\n", name, ret);
 			unlink_module(m);
-			sym_unpublish_owner(m);
 			drop_refs(m);
-			release(base, m->rm.mem_size);
-			kfree(m);
+			discard(m);
 			return -1;
 		}
 	}
-	uint64_t t6 = rdtsc();
-	m->ticks[PH_VALIDATE] = t1 - t0;
-	m->ticks[PH_COPY] = t2 - t1;
-	m->ticks[PH_REBASE] = t3 - t2;
-	m->ticks[PH_BIND] = t4 - t3;
-	m->ticks[PH_INIT] = t6 - t5;
+	m->ticks[PH_INIT] = rdtsc() - t5;
 	m->core_size = m->rm.init_start;
 	if (m->rm.init_start < m->rm.mem_size) {
 		m->init_freed = m->rm.mem_size - m->rm.init_start;
-		release(base + m->rm.init_start, m->init_freed);
+		module_release(m->base + m->rm.init_start, m->init_freed);
 	}
 	return 0;
 }
@@ -282,7 +322,8 @@ static void unload(struct module *m)
 	unlink_module(m);
 	sym_unpublish_owner(m);
 	drop_refs(m);
-	release(m->base, m->core_size);
+	kfree(m->kexps);
+	module_release(m->base, m->core_size);
 	kfree(m);
 }
 

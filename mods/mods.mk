@@ -43,3 +43,13 @@ $(B)/mods/lz4.rmod: scripts/fetch-lz4 $(B)/bin/rmod-link $(B)/kernel.elf
 		--provider $(B)/kernel.elf -o $@ $$lib
 
 -include $(wildcard $(B)/mods/obj/*/*.d)
+
+# Every in-tree module also as an ET_REL object (`ld -r`), the .ko form the
+# ET_REL loader takes, for the comparison.
+MOD_KOS := $(MOD_NAMES:%=$(B)/mods/%.ko)
+mods: $(MOD_KOS)
+define KO_RULE
+$(B)/mods/$(1).ko: $(patsubst mods/$(1)/%.c,$(B)/mods/obj/$(1)/%.o,$(wildcard mods/$(1)/*.c))
+	ld -m elf_i386 -r -o $$@ $$^
+endef
+$(foreach m,$(MOD_NAMES),$(eval $(call KO_RULE,$(m))))
