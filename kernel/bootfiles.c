@@ -18,11 +18,11 @@ static void set_name(struct bootfile *f, const char *cmd)
 			base = p + 1;
 		p++;
 	}
-	size_t n = (size_t)(p - base);
-	if (n > 5 && !strncmp(base + n - 5, ".rmod", 5))
-		n -= 5;
-	else if (n > 3 && !strncmp(base + n - 3, ".ko", 3))
-		n -= 3;
+	/* The name stops at the first dot: hello.rmod, hello.ko and
+	 * hello.direct.rmod are all "hello". */
+	size_t n = 0;
+	while (base + n < p && base[n] != '.')
+		n++;
 	if (n >= BOOTFILE_NAME)
 		n = BOOTFILE_NAME - 1;
 	memcpy(f->name, base, n);

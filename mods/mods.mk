@@ -53,3 +53,45 @@ $(B)/mods/$(1).ko: $(patsubst mods/$(1)/%.c,$(B)/mods/obj/$(1)/%.o,$(wildcard mo
 	ld -m elf_i386 -r -o $$@ $$^
 endef
 $(foreach m,$(MOD_NAMES),$(eval $(call KO_RULE,$(m))))
+
+# Synthetic modules for the scaling curves (scripts/gen-synth-mods):
+# build/synth/NAME.rmod (iat), NAME.direct.rmod and NAME.ko.
+SYNTH_SIZES ?= 10 100 1000 10000 100000
+SYNTH_NAMES := synthlib $(SYNTH_SIZES:%=synth%)
+SYNTH := $(B)/synth
+
+$(SYNTH)/src/.stamp: scripts/gen-synth-mods
+	scripts/gen-synth-mods $(SYNTH)/src $(SYNTH_SIZES)
+	@touch $@
+
+$(SYNTH)/obj/%.o: $(SYNTH)/src/.stamp
+	@mkdir -p $(@D)
+	$(KCC) $(MOD_CFLAGS) -flarge-source-files -c $(SYNTH)/src/$*/$*.c -o $@
+
+$(SYNTH)/synthlib.rmod: $(SYNTH)/obj/synthlib.o $(B)/bin/rmod-link $(B)/kernel.elf
+	$(B)/bin/rmod-link --provider $(B)/kernel.elf -o $@ $<
+
+$(SYNTH)/synth%.rmod: $(SYNTH)/obj/synth%.o $(SYNTH)/synthlib.rmod
+	$(B)/bin/rmod-link --provider $(B)/kernel.elf --provider $(SYNTH)/synthlib.rmod -o $@ $<
+
+$(SYNTH)/%.direct.rmod: $(SYNTH)/obj/%.o $(SYNTH)/synthlib.rmod
+	$(B)/bin/rmod-link --bind direct --provider $(B)/kernel.elf \
+		--provider $(SYNTH)/synthlib.rmod -o $@ $<
+
+$(SYNTH)/%.ko: $(SYNTH)/obj/%.o
+	ld -m elf_i386 -r -o $@ $<
+
+.PHONY: synth
+synth: $(foreach n,$(SYNTH_NAMES),$(SYNTH)/$(n).rmod $(SYNTH)/$(n).direct.rmod $(SYNTH)/$(n).ko)
+
+# Direct-bind twins of the in-tree modules, for the comparison.
+$(B)/mods/direct/%.rmod: $(B)/mods/%.rmod
+	@mkdir -p $(@D)
+	$(B)/bin/rmod-link --bind direct --provider $(B)/kernel.elf \
+		$(foreach p,$(call mod_providers,$*),--provider $(B)/mods/$(p).rmod) \
+		-o $@ $(wildcard $(B)/mods/obj/$*/*.o)
+
+.PHONY: compare
+MOD_DIRECT := $(MOD_NAMES:%=$(B)/mods/direct/%.rmod)
+compare: all synth $(MOD_DIRECT)
+	$(PY) scripts/compare-report
