@@ -10,7 +10,8 @@ HOST_LIBS := -lelf -ldw
 KCC := gcc
 KCFLAGS := -std=c11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
-	-mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -Iinclude -Imodloader
+	-mgeneral-regs-only -mstringop-strategy=libcall -O2 -g -Wall -Wextra -Werror \
+	-Iinclude -Imodloader
 MOD_CFLAGS := -std=gnu11 -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
 	-mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -I$(CURDIR)/include

@@ -23,6 +23,8 @@ static int str_ok(const struct rm_module *m, uint32_t off, uint32_t maxlen, int 
 	if (off >= m->strtab_size)
 		return 0;
 	const char *s = m->strtab + off;
+	if (maxlen >= m->strtab_size) /* no length limit: the final NUL ends it */
+		return empty_ok || s[0];
 	uint32_t n = 0;
 	while (s[n]) {
 		if (++n > maxlen)
@@ -285,37 +287,169 @@ static int check_sites(struct rm_module *m, struct rm_diag *d)
 	return RM_OK;
 }
 
-/* Decode the whole fixup stream, checking range, order, the IAT and the
- * sites (a merge: both lists are sorted). */
+/* Fixup validation works a command at a time: a RUN, BITS or REPEAT
+ * covers a span of words, and when the span lies in one file-backed range
+ * and touches neither the IAT nor a site, every fixup in it is valid, so
+ * the cost is per command, not per fixup.  Otherwise each fixup of the
+ * command is checked on its own. */
+struct fxcheck {
+	const struct rm_module *m;
+	struct rm_diag *d;
+	uint32_t count; /* fixups accepted so far */
+	uint32_t site;  /* first site that may still overlap */
+};
+
+static uint32_t site_off(const struct rm_module *m, uint32_t i)
+{
+	return rm_le32(m->sites + RMOD_SITE_SIZE * i) & RMOD_SITE_OFF_MASK;
+}
+
+static int one_fixup(struct fxcheck *c, uint64_t off)
+{
+	const struct rm_module *m = c->m;
+	uint32_t o = off > 0xffffffffu ? 0xffffffffu : (uint32_t)off;
+	if (off > 0xfffffffbu || !word_ok(m, o))
+		return fail(c->d, RM_E_FIXUP_RANGE, c->count, o, m->image_size);
+	if (o + 4 > m->iat_start && o < m->iat_end)
+		return fail(c->d, RM_E_FIXUP_IAT, c->count, o, m->iat_start);
+	while (c->site < m->nsites && site_off(m, c->site) + 4 <= o)
+		c->site++;
+	if (c->site < m->nsites && site_off(m, c->site) < o + 4)
+		return fail(c->d, RM_E_SITE_OVERLAP, c->count, o, site_off(m, c->site));
+	if (++c->count > m->fixup_count)
+		return fail(c->d, RM_E_FIXUP_COUNT, c->count, c->count, m->fixup_count);
+	return RM_OK;
+}
+
+/* Can [lo, hi) be accepted without looking at each fixup in it? */
+static int span_clean(struct fxcheck *c, uint64_t lo, uint64_t hi)
+{
+	const struct rm_module *m = c->m;
+	if (hi > 0xffffffffu)
+		return 0;
+	if (!(hi <= m->image_size ||
+	      (lo >= m->init_start && hi <= (uint64_t)m->init_start + m->init_image_size)))
+		return 0;
+	if (hi > m->iat_start && lo < m->iat_end)
+		return 0;
+	while (c->site < m->nsites && site_off(m, c->site) + 4 <= lo)
+		c->site++;
+	return c->site >= m->nsites || site_off(m, c->site) >= hi;
+}
+
+static int add_count(struct fxcheck *c, uint64_t n)
+{
+	if (c->count + n > c->m->fixup_count)
+		return fail(c->d, RM_E_FIXUP_COUNT, c->count, (uint32_t)(c->count + n > 0xffffffffu
+									     ? 0xffffffffu
+									     : c->count + n),
+			    c->m->fixup_count);
+	c->count += (uint32_t)n;
+	return RM_OK;
+}
+
+/* ULEB128 into 32 bits, bounded by end; -1 when malformed. */
+static int read_uleb(const uint8_t **pp, const uint8_t *end, uint32_t *out)
+{
+	const uint8_t *p = *pp;
+	uint32_t v = 0;
+	for (unsigned shift = 0; shift < 35; shift += 7) {
+		if (p >= end)
+			return -1;
+		uint8_t b = *p++;
+		if (shift == 28 && (b & 0xf0))
+			return -1;
+		v |= (uint32_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*pp = p;
+			*out = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static int check_fixups(struct rm_module *m, struct rm_diag *d)
 {
-	struct rm_fxdec x;
-	uint32_t count = 0, site = 0;
+	struct fxcheck c = {m, d, 0, 0};
+	const uint8_t *p = m->fixups, *end = p + m->fixups_size;
+	uint64_t cur = 0; /* just past the last fixup */
 	int rc;
-	rm_fxdec_init(&x, m->fixups, m->fixups_size);
-	for (;;) {
-		uint32_t off;
-		rc = rm_fxdec_next(&x, &off);
-		if (rc == 0)
+	while (p < end) {
+		uint32_t at = (uint32_t)(p - m->fixups), v, a;
+		if (read_uleb(&p, end, &v))
+			return fail(d, RM_E_FIXUP_ENCODING, at, 0, 0);
+		a = v >> 2;
+		switch (v & 3) {
+		case RMOD_FX_SKIP:
+			if ((rc = one_fixup(&c, cur + a)))
+				return rc;
+			cur += (uint64_t)a + 4;
 			break;
-		if (rc < 0)
-			return fail(d, RM_E_FIXUP_ENCODING, (uint32_t)(x.p - m->fixups), x.last, 0);
-		if (!word_ok(m, off))
-			return fail(d, RM_E_FIXUP_RANGE, count, off, m->image_size);
-		if (off + 4 > m->iat_start && off < m->iat_end)
-			return fail(d, RM_E_FIXUP_IAT, count, off, m->iat_start);
-		while (site < m->nsites &&
-		       (rm_le32(m->sites + RMOD_SITE_SIZE * site) & RMOD_SITE_OFF_MASK) + 4 <= off)
-			site++;
-		if (site < m->nsites &&
-		    (rm_le32(m->sites + RMOD_SITE_SIZE * site) & RMOD_SITE_OFF_MASK) < off + 4)
-			return fail(d, RM_E_SITE_OVERLAP, count, off,
-				    rm_le32(m->sites + RMOD_SITE_SIZE * site) & RMOD_SITE_OFF_MASK);
-		if (++count > m->fixup_count)
-			return fail(d, RM_E_FIXUP_COUNT, count, count, m->fixup_count);
+		case RMOD_FX_RUN: {
+			uint64_t n = (uint64_t)a + 2, hi = cur + 4 * n;
+			if (span_clean(&c, cur, hi)) {
+				if ((rc = add_count(&c, n)))
+					return rc;
+			} else {
+				for (uint64_t k = 0; k < n; k++)
+					if ((rc = one_fixup(&c, cur + 4 * k)))
+						return rc;
+			}
+			cur = hi;
+			break;
+		}
+		case RMOD_FX_BITS: {
+			uint64_t k = (uint64_t)a + 1;
+			if (k > (uint64_t)(end - p) || p[k - 1] == 0)
+				return fail(d, RM_E_FIXUP_ENCODING, at, v, 0);
+			uint32_t first = 0, last = 0, bits = 0;
+			for (uint32_t i = 0; i < k; i++) {
+				if (!p[i])
+					continue;
+				if (!bits)
+					first = 8 * i + (uint32_t)__builtin_ctz(p[i]);
+				last = 8 * i + 31 - (uint32_t)__builtin_clz(p[i]);
+				bits += (uint32_t)__builtin_popcount(p[i]);
+			}
+			if (span_clean(&c, cur + 4ull * first, cur + 4ull * last + 4)) {
+				if ((rc = add_count(&c, bits)))
+					return rc;
+			} else {
+				for (uint32_t i = 0; i < 8 * k; i++)
+					if ((p[i >> 3] >> (i & 7)) & 1)
+						if ((rc = one_fixup(&c, cur + 4ull * i)))
+							return rc;
+			}
+			cur += 4ull * last + 4;
+			p += k;
+			break;
+		}
+		case RMOD_FX_REPEAT: {
+			uint32_t w, pat;
+			if (read_uleb(&p, end, &w) || read_uleb(&p, end, &pat) || w == 0 ||
+			    w > RMOD_MAX_REPEAT_W || pat == 0 || (w < 32 && (pat >> w)))
+				return fail(d, RM_E_FIXUP_ENCODING, at, v, 0);
+			uint64_t n = (uint64_t)a + 2;
+			uint32_t first = (uint32_t)__builtin_ctz(pat), last = 31 - (uint32_t)__builtin_clz(pat);
+			uint64_t hi = cur + 4 * ((n - 1) * w + last) + 4;
+			if (span_clean(&c, cur + 4ull * first, hi)) {
+				if ((rc = add_count(&c, n * (uint32_t)__builtin_popcount(pat))))
+					return rc;
+			} else {
+				for (uint64_t k = 0; k < n; k++)
+					for (uint32_t i = 0; i < w; i++)
+						if ((pat >> i) & 1)
+							if ((rc = one_fixup(&c, cur + 4 * (k * w + i))))
+								return rc;
+			}
+			cur = hi;
+			break;
+		}
+		}
 	}
-	if (count != m->fixup_count)
-		return fail(d, RM_E_FIXUP_COUNT, count, count, m->fixup_count);
+	if (c.count != m->fixup_count)
+		return fail(d, RM_E_FIXUP_COUNT, c.count, c.count, m->fixup_count);
 	return RM_OK;
 }
 
