@@ -11,7 +11,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
 BIN = pathlib.Path(os.environ.get("RMOD_BIN", BUILD / "bin"))
 MODS = BUILD / "mods"
-IN_TREE = sorted(p.name for p in (ROOT / "mods").iterdir() if p.is_dir())
+DEMOS = {"lz4test"}  # built by `make lz4-demo` (mods/mods.mk MOD_DEMOS)
+IN_TREE = sorted(p.name for p in (ROOT / "mods").iterdir() if p.is_dir() and p.name not in DEMOS)
 
 
 def tool(name):
