@@ -36,6 +36,7 @@ include scripts/scripts.mk
 include kernel/kernel.mk
 include mods/mods.mk
 include tests/tests.mk
+include tests/fuzz/fuzz.mk
 
 run: all
 	scripts/qemu-run $(RUN_MODS)

@@ -486,8 +486,9 @@ int main(int argc, char **argv)
 	struct rm_module m;
 	struct rm_diag dg;
 	if (rm_parse(file.p, file.len, 0, &m, &dg))
-		die("internal error: produced an invalid module: %s (%s) at 0x%x",
-		    rm_strerror(dg.code), rm_errname(dg.code), dg.at);
+		die("internal error: produced an invalid module: %s (%s) at 0x%x (value 0x%x, "
+		    "0x%x)",
+		    rm_strerror(dg.code), rm_errname(dg.code), dg.at, dg.val, dg.val2);
 	write_file(out, file.p, file.len);
 	return 0;
 }

@@ -56,6 +56,24 @@ struct elf_file {
 	size_t nsyms, strndx;
 };
 
+static void shdr(struct elf_file *f, Elf_Scn *s, GElf_Shdr *sh)
+{
+	if (!gelf_getshdr(s, sh))
+		die("%s: bad section header: %s", f->path, elf_errmsg(-1));
+}
+
+/* A table section's data, checked: present, of the expected entry size,
+ * and as long as the header says.  Returns the number of entries. */
+static size_t table_data(struct elf_file *f, Elf_Scn *s, const GElf_Shdr *sh, size_t entsize,
+			 Elf_Data **out)
+{
+	Elf_Data *d = elf_getdata(s, NULL);
+	if (!d || !d->d_buf || sh->sh_entsize != entsize || d->d_size < sh->sh_size)
+		die("%s: malformed table in section %zu", f->path, elf_ndxscn(s));
+	*out = d;
+	return sh->sh_size / entsize;
+}
+
 static void elf_open(struct elf_file *f, const char *path)
 {
 	GElf_Ehdr eh;
@@ -80,11 +98,10 @@ static void elf_open(struct elf_file *f, const char *path)
 	Elf_Scn *s = NULL;
 	while ((s = elf_nextscn(f->e, s))) {
 		GElf_Shdr sh;
-		gelf_getshdr(s, &sh);
+		shdr(f, s, &sh);
 		if (sh.sh_type == SHT_SYMTAB) {
 			f->symscn = s;
-			f->symdata = elf_getdata(s, NULL);
-			f->nsyms = sh.sh_size / sh.sh_entsize;
+			f->nsyms = table_data(f, s, &sh, sizeof(Elf32_Sym), &f->symdata);
 			f->strndx = sh.sh_link;
 		}
 	}
@@ -169,7 +186,7 @@ static void each_reloc(struct elf_file *f, rel_fn fn, void *ctx)
 	Elf_Scn *s = NULL;
 	while ((s = elf_nextscn(f->e, s))) {
 		GElf_Shdr sh;
-		gelf_getshdr(s, &sh);
+		shdr(f, s, &sh);
 		if (sh.sh_type == SHT_RELA)
 			die("%s: %s: RELA relocations are not used on i386", f->path,
 			    sec_name(f, elf_ndxscn(s)));
@@ -180,8 +197,8 @@ static void each_reloc(struct elf_file *f, rel_fn fn, void *ctx)
 		if (sh.sh_type != SHT_REL || !sec_is_alloc(f, sh.sh_info))
 			continue;
 		const char *target = sec_name(f, sh.sh_info);
-		Elf_Data *d = elf_getdata(s, NULL);
-		size_t n = sh.sh_size / sh.sh_entsize;
+		Elf_Data *d;
+		size_t n = table_data(f, s, &sh, sizeof(Elf32_Rel), &d);
 		for (size_t i = 0; i < n; i++) {
 			GElf_Rel r;
 			GElf_Sym sym;
@@ -406,11 +423,13 @@ static void read_info(struct elf_file *f, const struct conv_opts *o, struct mod_
 	Elf_Scn *s = NULL;
 	while ((s = elf_nextscn(f->e, s))) {
 		GElf_Shdr sh;
-		gelf_getshdr(s, &sh);
+		shdr(f, s, &sh);
 		const char *n = elf_strptr(f->e, f->shstrndx, sh.sh_name);
 		if (!n || strcmp(n, ".rmod_info") || sh.sh_type == SHT_NOBITS)
 			continue;
 		Elf_Data *data = elf_getdata(s, NULL);
+		if (!data || !data->d_buf)
+			die("%s: .rmod_info: no data", f->path);
 		const char *p = data->d_buf, *end = p + data->d_size;
 		while (p < end) {
 			size_t len = strnlen(p, (size_t)(end - p));
@@ -494,10 +513,12 @@ static void load_image(struct elf_file *f, struct mod_desc *d)
 	Elf_Scn *s = NULL;
 	while ((s = elf_nextscn(f->e, s))) {
 		GElf_Shdr sh;
-		gelf_getshdr(s, &sh);
+		shdr(f, s, &sh);
 		if (!(sh.sh_flags & SHF_ALLOC) || sh.sh_size == 0)
 			continue;
 		const char *n = elf_strptr(f->e, f->shstrndx, sh.sh_name);
+		if (!n)
+			n = "?";
 		uint64_t end = sh.sh_addr + sh.sh_size;
 		if (sh.sh_flags & SHF_TLS)
 			die("%s: section %s is thread-local (TLS); modules cannot have TLS",
@@ -529,8 +550,11 @@ static void load_image(struct elf_file *f, struct mod_desc *d)
 			die("%s: section %s lies past the file-backed image", f->path, n);
 		Elf_Data *data = NULL;
 		while ((data = elf_getdata(s, data)))
-			if (data->d_buf && data->d_size)
+			if (data->d_buf && data->d_size) {
+				if (data->d_off + data->d_size > sh.sh_size)
+					die("%s: section %s: data past its size", f->path, n);
 				memcpy(to + data->d_off, data->d_buf, data->d_size);
+			}
 	}
 }
 
@@ -551,16 +575,19 @@ uint8_t *elf_image(const char *path, uint32_t *size)
 	Elf_Scn *s = NULL;
 	while ((s = elf_nextscn(f.e, s))) {
 		GElf_Shdr sh;
-		gelf_getshdr(s, &sh);
+		shdr(&f, s, &sh);
 		if (!(sh.sh_flags & SHF_ALLOC) || sh.sh_type == SHT_NOBITS)
 			continue;
 		if (sh.sh_addr < base || sh.sh_addr - base + sh.sh_size > d.mem_size)
 			die("%s: section outside the module layout", path);
 		Elf_Data *data = NULL;
 		while ((data = elf_getdata(s, data)))
-			if (data->d_buf && data->d_size)
+			if (data->d_buf && data->d_size) {
+				if (data->d_off + data->d_size > sh.sh_size)
+					die("%s: section data past its size", path);
 				memcpy(img + (sh.sh_addr - base) + data->d_off, data->d_buf,
 				       data->d_size);
+			}
 	}
 	elf_close(&f);
 	*size = d.mem_size;

@@ -8,6 +8,13 @@
 #include "rmod/format.h"
 #include "loader.h"
 
+/* qsort with an empty (possibly NULL) array is undefined behaviour. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static int cmp_import(const void *a, const void *b)
 {
 	const struct mod_import *x = a, *y = b;
@@ -19,7 +26,7 @@ static int cmp_import(const void *a, const void *b)
 
 void mod_sort_imports(struct mod_import *imp, size_t n)
 {
-	qsort(imp, n, sizeof(*imp), cmp_import);
+	sort(imp, n, sizeof(*imp), cmp_import);
 }
 
 static int cmp_export(const void *a, const void *b)
@@ -39,7 +46,7 @@ static int cmp_u32(const void *a, const void *b)
 
 size_t sort_offsets(uint32_t *offs, size_t n)
 {
-	qsort(offs, n, sizeof(*offs), cmp_u32);
+	sort(offs, n, sizeof(*offs), cmp_u32);
 	for (size_t i = 1; i < n; i++)
 		if (offs[i] < offs[i - 1] + 4)
 			return i + 1;
@@ -65,6 +72,15 @@ int desc_word_ok(const struct mod_desc *d, uint32_t off)
 	uint64_t end = (uint64_t)off + 4;
 	return end <= d->image_size ||
 	       (off >= d->init_start && end <= (uint64_t)d->init_start + d->init_image_size);
+}
+
+/* The loader takes symbol and module names of 1..RMOD_MAX_NAME bytes. */
+static void check_name(const char *what, const char *n)
+{
+	size_t len = strlen(n);
+	if (len == 0 || len > RMOD_MAX_NAME)
+		die("%s name '%.40s%s' has %zu bytes; names have 1 to %u", what, n,
+		    len > 40 ? "..." : "", len, RMOD_MAX_NAME);
 }
 
 static size_t import_index(const struct mod_desc *d, const char *name)
@@ -102,8 +118,23 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		die("overlapping base fixups");
 	fixup_encode(d->fixups, d->nfixups, &fx);
 
+	sort(d->sites, d->nsites, sizeof(*d->sites), cmp_site);
+	/* Count each import's sites from the sites themselves. */
+	for (size_t i = 0; i < d->nimports; i++)
+		d->imports[i].nsites = 0;
+	for (size_t i = 0; i < d->nsites; i++) {
+		struct mod_import *im = &d->imports[import_index(d, d->sites[i].sym)];
+		if (im->bind != RMOD_BIND_SITES)
+			die("import '%s' is bound through the IAT but also has a site at 0x%x",
+			    im->name, d->sites[i].off);
+		im->nsites++;
+	}
+	for (size_t i = 0; i < d->nimports; i++)
+		if (d->imports[i].bind == RMOD_BIND_SITES && !d->imports[i].nsites)
+			die("import '%s' has no site", d->imports[i].name);
 	for (size_t i = 0; i < d->nimports; i++) {
 		struct mod_import *m = &d->imports[i];
+		check_name("import", m->name);
 		buf_u32(&imp, strtab_add(&st, m->name));
 		buf_u32(&imp, rmod_hash(m->name));
 		buf_u32(&imp, m->version);
@@ -113,14 +144,14 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		buf_u32(&imp, m->bind == RMOD_BIND_IAT ? m->slot : 0);
 		buf_u32(&imp, m->bind == RMOD_BIND_IAT ? 0 : m->nsites);
 	}
-	qsort(d->sites, d->nsites, sizeof(*d->sites), cmp_site);
 	for (size_t i = 0; i < d->nsites; i++) {
 		buf_u32(&sites, d->sites[i].off | (d->sites[i].pcrel ? RMOD_SITE_PCREL : 0));
 		buf_u16(&sites, (uint16_t)import_index(d, d->sites[i].sym));
 	}
-	qsort(d->exports, d->nexports, sizeof(*d->exports), cmp_export);
+	sort(d->exports, d->nexports, sizeof(*d->exports), cmp_export);
 	for (size_t i = 0; i < d->nexports; i++) {
 		struct mod_export *e = &d->exports[i];
+		check_name("export", e->name);
 		if (i && !strcmp(e->name, d->exports[i - 1].name))
 			die("symbol '%s' exported twice", e->name);
 		buf_u32(&exp, strtab_add(&st, e->name));
@@ -134,6 +165,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		buf_u32(&needs, strtab_add(&st, d->needs[i]));
 	for (size_t i = 0; i < d->nparams; i++) {
 		struct mod_param *p = &d->params[i];
+		check_name("parameter", p->name);
 		buf_u32(&params, strtab_add(&st, p->name));
 		buf_u32(&params, strtab_add(&st, p->desc));
 		buf_u32(&params, p->offset);
@@ -141,12 +173,13 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		buf_u16(&params, 0);
 		buf_u32(&params, p->size);
 	}
-	qsort(d->syms, d->nsyms, sizeof(*d->syms), cmp_sym);
+	sort(d->syms, d->nsyms, sizeof(*d->syms), cmp_sym);
 	for (size_t i = 0; i < d->nsyms; i++) {
 		buf_u32(&syms, d->syms[i].offset);
 		buf_u32(&syms, d->syms[i].size);
 		buf_u32(&syms, strtab_add(&st, d->syms[i].name));
 	}
+	check_name("module", d->name);
 	uint32_t name = strtab_add(&st, d->name), desc = strtab_add(&st, d->desc ? d->desc : "");
 
 	out->len = 0;

@@ -9,15 +9,21 @@
 #include "rmod/format.h"
 
 const char *progname = "rmod";
+void (*die_hook)(void);
+int die_quiet;
 
 void die(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: ", progname);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+	if (!die_quiet) {
+		fprintf(stderr, "%s: ", progname);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	if (die_hook)
+		die_hook();
 	exit(1);
 }
 

@@ -6,6 +6,10 @@
 #include <stdint.h>
 
 extern const char *progname;
+/* For in-process users (the fuzz harness): called by die() instead of
+ * exiting, and die_quiet drops the message. */
+extern void (*die_hook)(void);
+extern int die_quiet;
 
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 void *xmalloc(size_t n);
