@@ -17,6 +17,7 @@
 const char *const phase_names[PH_COUNT] = {"validate", "copy", "rebase", "bind", "init"};
 
 static struct module *modules; /* load order */
+int module_quiet; /* the soak command silences per-load messages */
 
 struct module *module_first(void) { return modules; }
 
@@ -347,7 +348,8 @@ int module_rmmod(const char *name)
 		return -1;
 	}
 	unload(m);
-	kprintf("rmmod: %s unloaded\n", name);
+	if (!module_quiet)
+		kprintf("rmmod: %s unloaded\n", name);
 	return 0;
 }
 

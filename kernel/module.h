@@ -46,6 +46,7 @@ int module_rmmod(const char *name);
 struct module *module_find(const char *name);
 struct module *module_first(void); /* in load order */
 extern const char *const phase_names[PH_COUNT];
+extern int module_quiet;
 
 /* Shared by the two loaders (module.c, etrel.c). */
 void module_protect(const struct module *m);

@@ -215,6 +215,63 @@ static void cmd_floor(int argc, char **argv)
 	kfree(img);
 }
 
+/* insmod/rmmod NAME N times in a row; check that every cycle gives the
+ * same soak_result (when the module exports one), that the heap and the
+ * module area return to their baselines, and report the bases used. */
+static void cmd_soak(int argc, char **argv)
+{
+	uint32_t n = 0;
+	if (argc != 3) {
+		kprintf("soak: usage: soak NAME CYCLES\n");
+		return;
+	}
+	for (const char *p = argv[2]; *p; p++) {
+		if (*p < '0' || *p > '9' || n > 10000000) {
+			kprintf("soak: '%s' is not a cycle count\n", argv[2]);
+			return;
+		}
+		n = n * 10 + (uint32_t)(*p - '0');
+	}
+	size_t heap0 = heap_bytes_in_use(), pages0 = modarea_pages_in_use();
+	uint32_t lo = 0xffffffffu, hi = 0, first = 0, changed = 0, bad = 0, done = 0;
+	module_quiet = 1;
+	for (; done < n; done++) {
+		if (module_insmod(argv[1], "")) {
+			bad = 1;
+			break;
+		}
+		struct module *m = module_find(argv[1]);
+		const struct ksym *r = sym_lookup("soak_result", rmod_hash("soak_result"));
+		uint32_t v = r ? *(const uint32_t *)r->addr : 0;
+		if (done == 0)
+			first = v;
+		else if (v != first)
+			changed++;
+		if (m->base < lo)
+			lo = m->base;
+		if (m->base > hi)
+			hi = m->base;
+		if (module_rmmod(argv[1])) {
+			bad = 1;
+			break;
+		}
+		if (heap_bytes_in_use() != heap0 || modarea_pages_in_use() != pages0) {
+			kprintf("soak: cycle %u leaked: heap %u -> %u bytes, pages %u -> %u\n", done,
+				(unsigned)heap0, (unsigned)heap_bytes_in_use(), (unsigned)pages0,
+				(unsigned)modarea_pages_in_use());
+			bad = 1;
+			done++;
+			break;
+		}
+	}
+	module_quiet = 0;
+	kprintf("soak: %s cycles=%u result=0x%08x changed=%u heap=%u/%u pages=%u/%u "
+		"bases=0x%08x-0x%08x %s\n",
+		argv[1], done, first, changed, (unsigned)heap_bytes_in_use(), (unsigned)heap0,
+		(unsigned)modarea_pages_in_use(), (unsigned)pages0, lo, hi,
+		bad || changed ? "FAILED" : "ok");
+}
+
 static void cmd_halt(int argc, char **argv)
 {
 	uint32_t code = 0;
@@ -242,6 +299,7 @@ static const struct {
 	{"modinfo", "NAME: show a module or module file", cmd_modinfo},
 	{"ksyms", "[PATTERN]: list exported symbols", cmd_ksyms},
 	{"stats", "load cost per phase (TSC ticks) and memory in use", cmd_stats},
+	{"soak", "NAME CYCLES: insmod/rmmod repeatedly, checking for leaks", cmd_soak},
 	{"floor", "NAME: time copy + one add per fixup, the lower bound", cmd_floor},
 	{"halt", "[CODE]: stop, QEMU exits with CODE", cmd_halt},
 };

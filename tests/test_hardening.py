@@ -1,0 +1,85 @@
+"""Hostile input: the malformed-module classes from scripts/gen-malformed,
+refused with their own code by rmod-load and by insmod in QEMU, the
+kernel staying usable with the heap at its baseline; and the soak test."""
+import json
+import re
+import subprocess
+
+import pytest
+
+from conftest import MODS, ROOT, heap_in_use, qemu, run, tool
+
+
+@pytest.fixture(scope="module")
+def malformed(tmp_path_factory, built):
+    out = tmp_path_factory.mktemp("malformed")
+    run([ROOT / "scripts" / "gen-malformed", out, MODS / "provider.rmod",
+         MODS / "consumer.rmod", MODS / "params.rmod"])
+    classes = json.loads((out / "classes.json").read_text())
+    assert len(classes) >= 25
+    return out, classes
+
+
+HOST_IMPORTS = ["kprintf", "strcmp", "strlen", "kmalloc", "kfree", "memcpy", "kernel_version",
+                "provider_add", "provider_apply", "provider_calls", "provider_ops",
+                "provider_nops", "provider_greeting"]
+
+
+def test_host_loader_refuses_each_class_with_its_code(malformed, tmp_path):
+    out, classes = malformed
+    for name, code in classes.items():
+        if not code.startswith("RM_E_"):
+            continue  # duplicate names only exist in a kernel
+        p = run([tool("rmod-load"), "--base", "0x400000", "-o", tmp_path / "x.bin",
+                 *[f"--import={i}=0x1000" for i in HOST_IMPORTS], out / f"{name}.rmod"],
+                check=False)
+        assert p.returncode != 0, name
+        lines = p.stderr.strip().splitlines()
+        assert len(lines) == 1 and f"({code})" in lines[0], (name, code, p.stderr)
+
+
+def test_insmod_refuses_each_class_and_kernel_stays_usable(malformed):
+    out, classes = malformed
+    # dupname needs the real provider loaded; everything else must fail
+    # on its own, so it goes first, against an empty kernel.
+    names = sorted(n for n in classes if n != "dupname") + ["dupname"]
+    files = [MODS / "provider.rmod", MODS / "hello.rmod"] + [out / f"{n}.rmod" for n in names]
+    cmds = ["stats"]
+    for n in names:
+        if n == "dupname":
+            cmds += ["insmod provider", "stats"]
+        cmds += [f"insmod {n}", "stats"]
+    cmds += ["insmod hello", "lsmod", "halt 0"]
+    rc, text = qemu(files, cmds, args=["--no-autoload"], timeout=180)
+    assert rc == 0, text[-3000:]
+    for n in names:
+        lines = [l for l in text.splitlines() if l.startswith(f"insmod: {n}:")]
+        assert len(lines) == 1, (n, lines)
+        code = classes[n]
+        if code.startswith("RM_E_"):
+            assert lines[0].endswith(f"({code})"), (n, lines[0])
+        else:
+            assert "module 'provider' is already loaded" in lines[0], lines[0]
+    heaps = heap_in_use(text)
+    assert len(heaps) == len(names) + 2
+    # every refusal left the heap where it was: at the empty kernel's
+    # baseline, then at the baseline with the provider loaded
+    assert len(set(heaps[:-2])) == 1 and heaps[-2] == heaps[-1], heaps
+    assert "hello: init:" in text and re.search(r"^hello\s+0x", text, re.M)
+
+
+def test_soak_insmod_rmmod_cycles_no_leak_no_drift(built):
+    rc, text = qemu([MODS / "soak.rmod"], ["stats", "soak soak 10000", "stats", "halt 0"],
+                    args=["--no-autoload"], timeout=300)
+    assert rc == 0, text[-2000:]
+    m = re.search(r"^soak: soak cycles=(\d+) result=0x([0-9a-f]{8}) changed=(\d+) "
+                  r"heap=(\d+)/(\d+) pages=(\d+)/(\d+) bases=0x([0-9a-f]+)-0x([0-9a-f]+) (\w+)$",
+                  text, re.M)
+    assert m, text[-2000:]
+    cycles, result, changed, heap, heap0, pages, pages0 = (m.group(1), m.group(2), m.group(3),
+                                                           m.group(4), m.group(5), m.group(6),
+                                                           m.group(7))
+    assert int(cycles) == 10000 and int(changed) == 0 and m.group(10) == "ok"
+    assert heap == heap0 and pages == pages0
+    assert int(m.group(9), 16) > int(m.group(8), 16)  # the load base moved around the pool
+    assert heap_in_use(text)[0] == heap_in_use(text)[-1]
