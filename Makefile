@@ -21,6 +21,9 @@ CORE_HDRS := $(wildcard modloader/*.h) include/rmod/format.h
 
 PY := /usr/bin/python3
 
+# Keep intermediate objects (synthetic modules are slow to compile).
+.SECONDARY:
+
 .PHONY: all deps run test clean print-module-cflags
 all: deps tools kernel mods
 

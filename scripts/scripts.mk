@@ -3,7 +3,7 @@ HOST_OBJ := $(B)/host
 HOST_LIB_SRCS := $(wildcard scripts/lib/*.c)
 HOST_LIB_OBJS := $(HOST_LIB_SRCS:scripts/lib/%.c=$(HOST_OBJ)/lib/%.o) \
 	$(CORE_SRCS:modloader/%.c=$(HOST_OBJ)/core/%.o)
-TOOLS := rmod-link rmod-load rmod-dump
+TOOLS := rmod-link rmod-load rmod-dump rmod-bench
 
 .PHONY: tools
 tools: $(TOOLS:%=$(B)/bin/%)
@@ -38,3 +38,8 @@ $(B)/bin/%: $(HOST_OBJ)/%.o $(HOST_LIB_OBJS)
 	$(HOSTCC) -o $@ $^ $(HOST_LIBS)
 
 -include $(wildcard $(HOST_OBJ)/*.d $(HOST_OBJ)/*/*.d)
+
+.PHONY: bench
+bench: tools mods synth
+	sh scripts/bench-report $(B)/bin $(B)/mods/hello.rmod $(B)/mods/tables.rmod \
+		$(B)/mods/consumer.rmod $(foreach n,$(SYNTH_SIZES),$(B)/synth/synth$(n).rmod)
