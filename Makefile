@@ -38,6 +38,7 @@ print-module-cflags:
 include scripts/scripts.mk
 include kernel/kernel.mk
 include mods/mods.mk
+include abi/abi.mk
 include tests/tests.mk
 include tests/fuzz/fuzz.mk
 

@@ -22,7 +22,11 @@ $(KOBJ)/modloader/%.o: modloader/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(KCC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/kernel.elf: $(KERNEL_OBJS) ldscripts/kernel.ld
-	ld -m elf_i386 -T ldscripts/kernel.ld -o $@ $(KERNEL_OBJS) $(LIBGCC32)
+# The export table's symbol versions come from the kernel's own DWARF,
+# written into .kexports after the link (rmod-abi stamp).
+$(B)/kernel.elf: $(KERNEL_OBJS) ldscripts/kernel.ld $(B)/bin/rmod-abi
+	ld -m elf_i386 -T ldscripts/kernel.ld -o $@.tmp $(KERNEL_OBJS) $(LIBGCC32)
+	$(B)/bin/rmod-abi stamp $@.tmp
+	mv $@.tmp $@
 
 -include $(wildcard $(KOBJ)/*.d $(KOBJ)/modloader/*.d)

@@ -50,11 +50,16 @@ static void unlink_module(struct module *m)
 static int resolve(void *ctx, const struct rm_module *rm, const struct rm_import *imp,
 		   struct rm_resolved *out)
 {
-	(void)ctx;
+	const char *name = ctx;
 	(void)rm;
 	const struct ksym *s = sym_lookup(imp->name, imp->hash);
 	if (!s)
 		return RM_E_UNRESOLVED;
+	/* Like Linux's missing-modversion taint: allowed, but said. */
+	if ((!imp->version || !s->version) && !module_quiet)
+		kprintf("insmod: %s: symbol %s is unversioned (no DWARF version on the %s side); "
+			"loading anyway\n",
+			name, imp->name, imp->version ? "kernel/provider" : "module");
 	out->addr = s->addr;
 	out->kind = s->kind;
 	out->version = s->version;
@@ -203,7 +208,7 @@ static int load_one(const char *name, const char *args)
 	}
 	/* Resolution is part of binding; it runs before the first write. */
 	uint64_t t_v = rdtsc();
-	rc = rm_resolve(&tmp.rm, resolve, 0, addrs, &d);
+	rc = rm_resolve(&tmp.rm, resolve, (void *)name, addrs, &d);
 	uint64_t t_r = rdtsc();
 	if (rc) {
 		core_error(name, rc, &d);

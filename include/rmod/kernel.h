@@ -26,6 +26,15 @@ char *strncpy(char *dst, const char *src, size_t n);
 int snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 
+/* What kernel_stats() reports. */
+struct kstats {
+	uint32_t heap_bytes;    /* heap bytes in use */
+	uint32_t heap_allocs;   /* live heap allocations */
+	uint32_t modarea_pages; /* module-area pages in use */
+	uint32_t modules;       /* loaded modules */
+};
+int kernel_stats(struct kstats *out);
+
 /* The kernel's version string (exported data). */
 extern const char kernel_version[];
 

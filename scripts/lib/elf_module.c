@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "rmod/format.h"
+#include "symver.h"
 
 #define IAT_PREFIX "__rmod_iat."
 
@@ -602,6 +603,7 @@ void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc 
 	memset(&c, 0, sizeof(c));
 	c.d = d;
 	elf_open(&f, path);
+	const char *elf_path = path;
 	if (o->label)
 		f.path = path = o->label;
 
@@ -708,6 +710,15 @@ void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc 
 		add_export(&f, &c, &s, n);
 	}
 	free(exports);
+
+	/* Versions from the module's own DWARF: its definitions for exports,
+	 * its declarations for imports; 0 where it has none (no -g). */
+	struct symver *sv = symver_open(elf_path);
+	for (size_t i = 0; i < d->nexports; i++)
+		d->exports[i].version = symver_get(sv, d->exports[i].name);
+	for (size_t i = 0; i < d->nimports; i++)
+		d->imports[i].version = symver_get(sv, d->imports[i].name);
+	symver_close(sv);
 
 	/* A compact symbol table for fault attribution. */
 	for (size_t i = 1; !o->strip && i < f.nsyms; i++) {
