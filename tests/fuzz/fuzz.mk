@@ -50,8 +50,8 @@ fuzz: $(FZ)/fuzz_loader $(FZ)/fuzz_link $(FZ)/corpus/loader/.seeded $(FZ)/corpus
 
 fuzz-smoke: $(FZ)/fuzz_loader $(FZ)/fuzz_link $(FZ)/corpus/loader/.seeded $(FZ)/corpus/link/.seeded
 	@for h in loader link; do \
-		ASAN_OPTIONS=detect_leaks=0 $(FZ)/fuzz_$$h tests/fuzz/regressions/$$h/* \
-			$(FZ)/corpus/$$h/* > $(FZ)/$$h-replay.log 2>&1 || \
+		ASAN_OPTIONS=detect_leaks=0 $(FZ)/fuzz_$$h -runs=0 tests/fuzz/regressions/$$h \
+			$(FZ)/corpus/$$h > $(FZ)/$$h-replay.log 2>&1 || \
 			{ tail -20 $(FZ)/$$h-replay.log; exit 1; }; \
 		ASAN_OPTIONS=detect_leaks=0 $(FZ)/fuzz_$$h -runs=$(FUZZ_SMOKE_RUNS) -seed=1 \
 			-artifact_prefix=$(FZ)/crash-$$h- $(FZ)/corpus/$$h \
