@@ -76,3 +76,16 @@ def test_compare_csv_counts_agree_with_readelf_and_rmod_dump():
         assert int(r["fixup_bytes"]) == info["fixup_bytes"]
         assert int(r["iat_slots"]) == info["iat_slots"]
         assert int(r["rmod_file_iat"]) == os.path.getsize(rm)
+
+
+def test_instruction_counts_repeat_exactly(tmp_path, built):
+    """Two runs of the measurement give identical numbers (-icount)."""
+    outs = []
+    for i in range(2):
+        out = tmp_path / f"run{i}"
+        subprocess.run(["/usr/bin/python3", str(BUILD.parent / "scripts" / "compare-report"),
+                        "--only", "consumer,tables", "--out", str(out)], check=True,
+                       capture_output=True)
+        outs.append((out / "compare.csv").read_text())
+    assert outs[0] == outs[1]
+    assert "consumer" in outs[0] and "tables" in outs[0]
