@@ -47,12 +47,24 @@ static void unlink_module(struct module *m)
 		}
 }
 
+struct resolve_ctx {
+	const char *name;
+	uint32_t lookups; /* imports whose hint did not apply */
+};
+
 static int resolve(void *ctx, const struct rm_module *rm, const struct rm_import *imp,
 		   struct rm_resolved *out)
 {
-	const char *name = ctx;
+	struct resolve_ctx *c = ctx;
+	const char *name = c->name;
 	(void)rm;
-	const struct ksym *s = sym_lookup(imp->name, imp->hash);
+	/* A bound-import hint whose table stamp still matches needs no name
+	 * comparison; a stale or absent one falls back to the lookup. */
+	const struct ksym *s = sym_by_hint(imp->stamp, imp->hint, imp->hash);
+	if (!s) {
+		c->lookups++;
+		s = sym_lookup(imp->name, imp->hash);
+	}
 	if (!s)
 		return RM_E_UNRESOLVED;
 	/* Like Linux's missing-modversion taint: allowed, but said. */
@@ -208,7 +220,8 @@ static int load_one(const char *name, const char *args)
 	}
 	/* Resolution is part of binding; it runs before the first write. */
 	uint64_t t_v = rdtsc();
-	rc = rm_resolve(&tmp.rm, resolve, (void *)name, addrs, &d);
+	struct resolve_ctx rctx = {name, 0};
+	rc = rm_resolve(&tmp.rm, resolve, &rctx, addrs, &d);
 	uint64_t t_r = rdtsc();
 	if (rc) {
 		core_error(name, rc, &d);
@@ -245,6 +258,7 @@ static int load_one(const char *name, const char *args)
 	m->n_fixups = m->rm.fixup_count;
 	m->n_iat = (m->rm.iat_end - m->rm.iat_start) / 4;
 	m->n_sites = m->rm.nsites;
+	m->n_lookups = rctx.lookups;
 	if (take_refs(m)) {
 		kprintf("insmod: %s: out of memory for references\n", name);
 		kfree(m->uses);
@@ -257,7 +271,11 @@ static int load_one(const char *name, const char *args)
 
 static int publish_exports(struct module *m, const char *name)
 {
-	for (uint32_t i = 0; i < m->rm.nexports + m->nkexps; i++) {
+	uint32_t n_exp = m->rm.nexports + m->nkexps, stamp = RMOD_STAMP_INIT;
+	/* The table by index serves bound-import hints; without memory for
+	 * it, importers just look names up. */
+	struct ksym **v = n_exp ? kmalloc(n_exp * sizeof(*v)) : 0;
+	for (uint32_t i = 0; i < n_exp; i++) {
 		const char *n;
 		uint32_t addr, version = 0;
 		uint16_t kind;
@@ -269,14 +287,18 @@ static int publish_exports(struct module *m, const char *name)
 			n = m->kexps[i].name, addr = m->kexps[i].addr, kind = m->kexps[i].kind;
 		}
 		uint32_t h = rmod_hash(n);
-		if (sym_publish(n, h, addr, kind, version, m)) {
+		if (sym_publish(n, h, addr, kind, version, m, v ? &v[i] : 0)) {
 			const struct ksym *o = sym_lookup(n, h);
 			kprintf("insmod: %s: symbol '%s' is already exported by %s\n", name, n,
 				o && o->owner ? o->owner->name : "the kernel");
+			kfree(v);
 			sym_unpublish_owner(m);
 			return -1;
 		}
+		stamp = rmod_stamp_add(stamp, n, version, kind);
 	}
+	if (v)
+		sym_table_add(m, rmod_stamp_end(stamp), v, n_exp);
 	return 0;
 }
 

@@ -10,6 +10,15 @@
 
 static struct ksym *buckets[NBUCKETS];
 static struct ksym kernel_syms[256];
+static uint32_t nkernel_syms, kernel_stamp;
+
+/* Export tables by stamp: the kernel's, and each provider module's. */
+#define NTABLES 64u
+static struct {
+	uint32_t stamp, n;
+	struct ksym **v;
+	struct module *owner;
+} tables[NTABLES];
 
 const struct ksym *sym_lookup(const char *name, uint32_t hash)
 {
@@ -28,16 +37,50 @@ static void insert(struct ksym *s)
 void symtab_init(void)
 {
 	unsigned n = 0;
+	uint32_t st = RMOD_STAMP_INIT;
 	for (const struct kexport *e = __kexports_start; e < __kexports_end && n < 256; e++, n++) {
 		struct ksym *s = &kernel_syms[n];
 		*s = (struct ksym){0, e->name, rmod_hash(e->name), (uint32_t)e->addr, e->version,
 				   e->kind, 0};
 		insert(s);
+		st = rmod_stamp_add(st, s->name, s->version, s->kind);
 	}
+	nkernel_syms = n;
+	kernel_stamp = rmod_stamp_end(st);
+}
+
+void sym_table_add(struct module *owner, uint32_t stamp, struct ksym **v, uint32_t n)
+{
+	for (unsigned i = 0; i < NTABLES; i++)
+		if (!tables[i].v) {
+			tables[i].stamp = stamp, tables[i].n = n, tables[i].v = v;
+			tables[i].owner = owner;
+			return;
+		}
+	kfree(v);
+}
+
+const struct ksym *sym_by_hint(uint32_t stamp, uint32_t hint, uint32_t hash)
+{
+	const struct ksym *s = 0;
+	if (!stamp)
+		return 0;
+	if (stamp == kernel_stamp) {
+		if (hint < nkernel_syms)
+			s = &kernel_syms[hint];
+	} else {
+		for (unsigned i = 0; i < NTABLES; i++)
+			if (tables[i].v && tables[i].stamp == stamp) {
+				if (hint < tables[i].n)
+					s = tables[i].v[hint];
+				break;
+			}
+	}
+	return s && s->hash == hash ? s : 0;
 }
 
 int sym_publish(const char *name, uint32_t hash, uint32_t addr, uint16_t kind,
-		uint32_t version, struct module *owner)
+		uint32_t version, struct module *owner, struct ksym **out)
 {
 	if (sym_lookup(name, hash))
 		return -1;
@@ -46,11 +89,18 @@ int sym_publish(const char *name, uint32_t hash, uint32_t addr, uint16_t kind,
 		return -2;
 	*s = (struct ksym){0, name, hash, addr, version, kind, owner};
 	insert(s);
+	if (out)
+		*out = s;
 	return 0;
 }
 
 void sym_unpublish_owner(struct module *owner)
 {
+	for (unsigned i = 0; owner && i < NTABLES; i++)
+		if (tables[i].v && tables[i].owner == owner) {
+			kfree(tables[i].v);
+			tables[i].v = 0;
+		}
 	for (unsigned b = 0; b < NBUCKETS; b++) {
 		struct ksym **pp = &buckets[b];
 		while (*pp) {

@@ -15,8 +15,17 @@ struct ksym {
 };
 
 void symtab_init(void); /* publishes the kernel's exports */
+/* Publishes one symbol; *out (if out) gets its entry.  -1 if the name
+ * is taken, -2 out of memory. */
 int sym_publish(const char *name, uint32_t hash, uint32_t addr, uint16_t kind,
-		uint32_t version, struct module *owner);
+		uint32_t version, struct module *owner, struct ksym **out);
+/* Registers owner's exports in table order under their rmod_stamp, for
+ * bound-import hints; takes ownership of v (freed with the owner's
+ * symbols, or at once if there is no room: hints are only a shortcut). */
+void sym_table_add(struct module *owner, uint32_t stamp, struct ksym **v, uint32_t n);
+/* The entry a bound-import hint names, if a table with that stamp is
+ * published and its entry has that hash; else NULL (look the name up). */
+const struct ksym *sym_by_hint(uint32_t stamp, uint32_t hint, uint32_t hash);
 const struct ksym *sym_lookup(const char *name, uint32_t hash);
 void sym_unpublish_owner(struct module *owner);
 /* Calls fn for each symbol, in bucket order. */

@@ -54,6 +54,7 @@ enum rm_err {
 	RM_E_KIND = 34,          /* import bound to an export of the wrong kind */
 	RM_E_DEST = 35,          /* destination too small or misaligned */
 	RM_E_INIT_REF = 36,      /* export or parameter inside init-only memory */
+	RM_E_BOUND = 37,         /* bound-import table not one entry per import */
 	RM_E__COUNT
 };
 
@@ -97,6 +98,8 @@ struct rm_module {
 	uint32_t nparams;
 	const uint8_t *syms;
 	uint32_t nsyms;
+	const uint8_t *bound; /* nimports entries when has_bound */
+	int has_bound;
 };
 
 /* A decoded import or export entry. */
@@ -106,6 +109,7 @@ struct rm_import {
 	uint8_t bind;
 	uint16_t need;
 	uint32_t where, nsites;
+	uint32_t stamp, hint; /* from BOUND; stamp 0 = no hint */
 };
 
 struct rm_export {

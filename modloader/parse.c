@@ -62,6 +62,7 @@ static const uint32_t entsize[RMOD_T_COUNT] = {
 	[RMOD_T_PARAMS] = RMOD_PARAM_SIZE,
 	[RMOD_T_SYMS] = RMOD_SYM_SIZE,
 	[RMOD_T_INIT] = 1,
+	[RMOD_T_BOUND] = RMOD_BOUND_SIZE,
 };
 
 static const uint32_t maxcount[RMOD_T_COUNT] = {
@@ -75,6 +76,7 @@ static const uint32_t maxcount[RMOD_T_COUNT] = {
 	[RMOD_T_PARAMS] = RMOD_MAX_PARAMS,
 	[RMOD_T_SYMS] = RMOD_MAX_EXPORTS * 4,
 	[RMOD_T_INIT] = RMOD_MAX_MEM,
+	[RMOD_T_BOUND] = RMOD_MAX_IMPORTS,
 };
 
 static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm_module *m,
@@ -191,6 +193,11 @@ static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d
 	m->nparams = sz[RMOD_T_PARAMS] / RMOD_PARAM_SIZE;
 	m->syms = f + off[RMOD_T_SYMS];
 	m->nsyms = sz[RMOD_T_SYMS] / RMOD_SYM_SIZE;
+	m->bound = f + off[RMOD_T_BOUND];
+	if (sz[RMOD_T_BOUND] && sz[RMOD_T_BOUND] / RMOD_BOUND_SIZE != m->nimports)
+		return fail(d, RM_E_BOUND, RMOD_H_DIR + 8 * RMOD_T_BOUND, sz[RMOD_T_BOUND],
+			    m->nimports);
+	m->has_bound = sz[RMOD_T_BOUND] != 0;
 	if (m->strtab_size == 0 || m->strtab[m->strtab_size - 1] != 0 || m->strtab[0] != 0)
 		return fail(d, RM_E_STRING, off[RMOD_T_STRTAB], m->strtab_size, 0);
 	if (((m->flags & RMOD_F_HAS_SYMS) != 0) != (m->nsyms != 0))

@@ -23,7 +23,7 @@ static void collect(void *ctx, uint32_t off)
 
 static const char *table_name[RMOD_T_COUNT] = {
 	"image", "fixups", "imports", "sites", "exports", "strtab",
-	"needs", "params", "syms",    "init",  "r10",     "r11"};
+	"needs", "params", "syms",    "init",  "bound",   "r11"};
 
 static const char *kind_name(uint16_t k)
 {
@@ -125,17 +125,20 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 			printf("  0x%08x\n", fx->v[i]);
 	printf("\nImports (%u):\n", m->nimports);
 	if (m->nimports)
-		printf("  %-4s %-10s %-10s %-5s %-10s %s\n", "Num", "Hash", "Version", "Bind",
-		       "Slot/Sites", "Name");
+		printf("  %-4s %-10s %-10s %-5s %-10s %-16s %s\n", "Num", "Hash", "Version", "Bind",
+		       "Slot/Sites", "Hint@Stamp", "Name");
 	for (uint32_t i = 0; i < m->nimports; i++) {
 		struct rm_import im;
 		rm_get_import(m, i, &im);
+		char hint[24] = "-";
+		if (im.stamp)
+			snprintf(hint, sizeof(hint), "%u@%08x", im.hint, im.stamp);
 		if (im.bind == RMOD_BIND_IAT)
-			printf("  %-4u 0x%08x 0x%08x iat   0x%08x %s\n", i, im.hash, im.version,
-			       im.where, im.name);
+			printf("  %-4u 0x%08x 0x%08x iat   0x%08x %-16s %s\n", i, im.hash,
+			       im.version, im.where, hint, im.name);
 		else
-			printf("  %-4u 0x%08x 0x%08x sites %-10u %s\n", i, im.hash, im.version,
-			       im.nsites, im.name);
+			printf("  %-4u 0x%08x 0x%08x sites %-10u %-16s %s\n", i, im.hash,
+			       im.version, im.nsites, hint, im.name);
 	}
 	printf("\nExports (%u):\n", m->nexports);
 	if (m->nexports)
@@ -217,9 +220,9 @@ static void print_json(const char *path, const struct rm_module *m, const struct
 		printf("%s{\"name\": ", i ? ", " : "");
 		js(im.name);
 		printf(", \"hash\": %u, \"version\": %u, \"bind\": \"%s\", \"slot\": %u, "
-		       "\"nsites\": %u, \"need\": ",
+		       "\"nsites\": %u, \"stamp\": %u, \"hint\": %u, \"need\": ",
 		       im.hash, im.version, im.bind == RMOD_BIND_IAT ? "iat" : "sites",
-		       im.bind == RMOD_BIND_IAT ? im.where : 0, im.nsites);
+		       im.bind == RMOD_BIND_IAT ? im.where : 0, im.nsites, im.stamp, im.hint);
 		if (im.need == RMOD_NEED_ANY)
 			printf("null}");
 		else {

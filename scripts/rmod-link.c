@@ -294,6 +294,8 @@ static void resolve_providers(struct mod_desc *d, const struct provider_set *ps,
 		}
 		if (im->bind == RMOD_BIND_IAT && p->kind != RMOD_EXP_FUNC)
 			die("import '%s' is called but %s exports it as data", im->name, p->provider);
+		im->stamp = p->stamp;
+		im->hint = p->hint;
 		if (!strcmp(p->provider, "kernel"))
 			continue;
 		if (!strcmp(p->provider, d->name))

@@ -39,7 +39,7 @@ enum rmod_table {
 	RMOD_T_PARAMS = 7,  /* struct rmod_param[] */
 	RMOD_T_SYMS = 8,    /* struct rmod_sym[], sorted by offset */
 	RMOD_T_INIT = 9,    /* file-backed init-only bytes, placed at init_start */
-	RMOD_T_R10 = 10,
+	RMOD_T_BOUND = 10,  /* struct rmod_bound[], one per import, or absent */
 	RMOD_T_R11 = 11,
 	RMOD_T_COUNT = 12
 };
@@ -118,6 +118,18 @@ struct rmod_import {
 };
 #define RMOD_IMPORT_SIZE 24u
 #define RMOD_NEED_ANY 0xffffu
+
+/* struct rmod_bound, 8 bytes: a PE-style hint for import i (same index).
+ * hint is the symbol's index in its provider's export table as rmod-link
+ * saw it; stamp is rmod_stamp() of that whole table (0 = no hint).  A
+ * loader whose provider table has the same stamp takes entry hint
+ * directly; otherwise it looks the name up.  Hints are only a shortcut:
+ * a stale one costs a lookup, never a wrong binding. */
+struct rmod_bound {
+	uint32_t stamp;
+	uint32_t hint;
+};
+#define RMOD_BOUND_SIZE 8u
 
 /* struct rmod_site, 6 bytes.  Sites are one table sorted by offset so
  * that binding is one linear pass and the validator can check them
@@ -207,6 +219,31 @@ struct rmod_sym {
 #define RMOD_MAX_PARAMS 256u
 #define RMOD_MAX_NAME 255u /* longest symbol or module name */
 #define RMOD_MAX_REPEAT_W 32u
+
+/* An export table's stamp: FNV-1a over each entry's name, NUL, version
+ * (LE) and kind (LE), in table order, never 0.  Start from
+ * RMOD_STAMP_INIT, add entries with rmod_stamp_add, end with
+ * rmod_stamp_end. */
+#define RMOD_STAMP_INIT 2166136261u
+static inline uint32_t rmod_stamp_byte(uint32_t h, uint8_t b)
+{
+	return (h ^ b) * 16777619u;
+}
+static inline uint32_t rmod_stamp_add(uint32_t h, const char *name, uint32_t version,
+				      uint16_t kind)
+{
+	while (*name)
+		h = rmod_stamp_byte(h, (uint8_t)*name++);
+	h = rmod_stamp_byte(h, 0);
+	for (int i = 0; i < 32; i += 8)
+		h = rmod_stamp_byte(h, (uint8_t)(version >> i));
+	h = rmod_stamp_byte(h, (uint8_t)kind);
+	return rmod_stamp_byte(h, (uint8_t)(kind >> 8));
+}
+static inline uint32_t rmod_stamp_end(uint32_t h)
+{
+	return h ? h : 1;
+}
 
 /* FNV-1a, 32-bit: the hash stored with every import and export. */
 static inline uint32_t rmod_hash(const char *s)

@@ -298,7 +298,7 @@ static void add_site(struct conv *c, const char *name, uint32_t off, int pcrel)
 	if (i == d->nimports) {
 		d->imports = xrealloc(d->imports, (d->nimports + 1) * sizeof(*d->imports));
 		d->imports[d->nimports++] =
-			(struct mod_import){xstrdup(name), 0, RMOD_BIND_SITES, RMOD_NEED_ANY, 0, 0};
+			(struct mod_import){xstrdup(name), 0, RMOD_BIND_SITES, RMOD_NEED_ANY, 0, 0, 0, 0};
 	}
 	d->imports[i].nsites++;
 	if (d->nsites == c->sitecap)
@@ -649,7 +649,7 @@ void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc 
 		d->imports = xrealloc(d->imports, (d->nimports + 1) * sizeof(*d->imports));
 		d->imports[d->nimports++] = (struct mod_import){
 			xstrdup(n + strlen(IAT_PREFIX)), 0, RMOD_BIND_IAT, RMOD_NEED_ANY,
-			(uint32_t)s.st_value, 0};
+			(uint32_t)s.st_value, 0, 0, 0};
 	}
 	each_reloc(&f, conv_rel, &c);
 	for (size_t i = 0; i < d->nimports; i++)

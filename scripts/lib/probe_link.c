@@ -21,7 +21,7 @@ static void add_site(struct mod_desc *d, const char *name, uint32_t off, int pcr
 	if (i == d->nimports) {
 		d->imports = xrealloc(d->imports, (d->nimports + 1) * sizeof(*d->imports));
 		d->imports[d->nimports++] =
-			(struct mod_import){xstrdup(name), 0, RMOD_BIND_SITES, RMOD_NEED_ANY, 0, 0};
+			(struct mod_import){xstrdup(name), 0, RMOD_BIND_SITES, RMOD_NEED_ANY, 0, 0, 0, 0};
 		mod_sort_imports(d->imports, d->nimports);
 		for (i = 0; strcmp(d->imports[i].name, name); i++)
 			;

@@ -17,10 +17,21 @@
 #define KEXPORT_SIZE 16
 
 static void add(struct provider_set *s, const char *name, uint32_t ver, uint16_t kind,
-		const char *prov)
+		const char *prov, uint32_t hint)
 {
 	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
-	s->v[s->n++] = (struct provided){xstrdup(name), ver, kind, xstrdup(prov)};
+	s->v[s->n++] = (struct provided){xstrdup(name), ver, kind, xstrdup(prov), hint, 0};
+}
+
+/* Stamp the entries added since `first`, which are one export table in
+ * its own order, so imports can carry bound-import hints into it. */
+static void stamp_table(struct provider_set *s, size_t first)
+{
+	uint32_t h = RMOD_STAMP_INIT;
+	for (size_t i = first; i < s->n; i++)
+		h = rmod_stamp_add(h, s->v[i].name, s->v[i].version, s->v[i].kind);
+	for (size_t i = first; i < s->n; i++)
+		s->v[i].stamp = rmod_stamp_end(h);
 }
 
 static void from_rmod(struct provider_set *s, const char *path, const uint8_t *buf, size_t n)
@@ -30,11 +41,13 @@ static void from_rmod(struct provider_set *s, const char *path, const uint8_t *b
 	int rc = rm_parse(buf, n, 0, &m, &d);
 	if (rc)
 		die("%s: not a valid module: %s (%s)", path, rm_strerror(rc), rm_errname(rc));
+	size_t first = s->n;
 	for (uint32_t i = 0; i < m.nexports; i++) {
 		struct rm_export e;
 		rm_get_export(&m, i, &e);
-		add(s, e.name, e.version, e.kind, m.name);
+		add(s, e.name, e.version, e.kind, m.name, i);
 	}
+	stamp_table(s, first);
 }
 
 /* The bytes at a virtual address of a linked ELF, or NULL. */
@@ -68,6 +81,7 @@ static void from_kernel_elf(struct provider_set *s, const char *path)
 		die("%s: not an ELF file", path);
 	Elf_Scn *scn = NULL;
 	int found = 0;
+	size_t first = s->n;
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 		gelf_getshdr(scn, &sh);
@@ -84,11 +98,13 @@ static void from_kernel_elf(struct provider_set *s, const char *path)
 			const char *name = (const char *)at_vaddr(e, rm_le32(ent), &avail);
 			if (!name || !memchr(name, 0, avail))
 				die("%s: .kexports+0x%zx: bad name pointer", path, off);
-			add(s, name, rm_le32(ent + 12), rm_le16(ent + 8), "kernel");
+			add(s, name, rm_le32(ent + 12), rm_le16(ent + 8), "kernel",
+			    (uint32_t)(off / KEXPORT_SIZE));
 		}
 	}
 	if (!found)
 		die("%s: no .kexports section: not an rmod kernel", path);
+	stamp_table(s, first);
 	elf_end(e);
 	close(fd);
 }
@@ -109,7 +125,7 @@ static void from_abi_text(struct provider_set *s, const char *path, const char *
 			char *l = strndup(p, len);
 			if (sscanf(l, "%255s 0x%x %15s %255s", name, &ver, kind, prov) != 4)
 				die("%s:%u: not an ABI line: %s", path, line, l);
-			add(s, name, ver, strcmp(kind, "data") ? RMOD_EXP_FUNC : RMOD_EXP_DATA, prov);
+			add(s, name, ver, strcmp(kind, "data") ? RMOD_EXP_FUNC : RMOD_EXP_DATA, prov, 0);
 			free(l);
 		}
 		p += len + (eol ? 1 : 0);

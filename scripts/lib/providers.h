@@ -11,6 +11,8 @@ struct provided {
 	uint32_t version;
 	uint16_t kind;  /* RMOD_EXP_* */
 	char *provider; /* module name, or "kernel" */
+	uint32_t hint;  /* index in the provider's export table */
+	uint32_t stamp; /* rmod_stamp of that table; 0 when unknown (ABI text) */
 };
 
 struct provider_set {

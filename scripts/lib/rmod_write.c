@@ -106,7 +106,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 {
 	struct strtab st;
 	struct buf fx = {0}, imp = {0}, sites = {0}, exp = {0}, needs = {0}, params = {0},
-		   syms = {0};
+		   syms = {0}, bound = {0};
 	uint32_t dir[RMOD_T_COUNT][2];
 	memset(dir, 0, sizeof(dir));
 	strtab_init(&st);
@@ -143,6 +143,13 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		buf_u16(&imp, m->need);
 		buf_u32(&imp, m->bind == RMOD_BIND_IAT ? m->slot : 0);
 		buf_u32(&imp, m->bind == RMOD_BIND_IAT ? 0 : m->nsites);
+	}
+	int any_bound = 0;
+	for (size_t i = 0; i < d->nimports; i++)
+		any_bound |= d->imports[i].stamp != 0;
+	for (size_t i = 0; any_bound && i < d->nimports; i++) {
+		buf_u32(&bound, d->imports[i].stamp);
+		buf_u32(&bound, d->imports[i].stamp ? d->imports[i].hint : 0);
 	}
 	for (size_t i = 0; i < d->nsites; i++) {
 		buf_u32(&sites, d->sites[i].off | (d->sites[i].pcrel ? RMOD_SITE_PCREL : 0));
@@ -196,6 +203,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	table(out, dir, RMOD_T_SYMS, &syms);
 	struct buf init = {d->init_image, d->init_image_size, d->init_image_size};
 	table(out, dir, RMOD_T_INIT, &init);
+	table(out, dir, RMOD_T_BOUND, &bound);
 	table(out, dir, RMOD_T_STRTAB, &st.b);
 
 	uint8_t *h = out->p;
@@ -232,6 +240,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	free(sites.p);
 	free(exp.p);
 	free(needs.p);
+	free(bound.p);
 	free(params.p);
 	free(syms.p);
 	strtab_free(&st);

@@ -14,6 +14,7 @@ struct mod_import {
 	uint16_t need;  /* index into needs or RMOD_NEED_ANY */
 	uint32_t slot;  /* IAT slot image offset (IAT) */
 	uint32_t nsites;
+	uint32_t stamp, hint; /* bound-import hint; stamp 0 = none */
 };
 
 struct mod_site {
