@@ -190,17 +190,22 @@ void rm_rebase(const struct rm_module *m, void *dest, uint32_t base)
 			break;
 		}
 		case RMOD_FX_REPEAT: {
-			uint32_t w = uleb_fast(&p), pat = uleb_fast(&p);
-			uint8_t *w0 = q, *last = q;
-			for (a += 2; a; a--, w0 += 4 * w) {
-				uint32_t b = pat;
-				while (b) {
-					last = w0 + 4 * (uint32_t)__builtin_ctz(b);
-					RM_ADD32(last, base);
-					b &= b - 1;
-				}
+			uint32_t w = uleb_fast(&p), pat = uleb_fast(&p), stride = 4 * w;
+			uint8_t *w0 = q;
+			if (!(pat & (pat - 1))) { /* one word per period: a strided run */
+				w0 += 4 * (uint32_t)__builtin_ctz(pat);
+				for (a += 2; a; a--, w0 += stride)
+					RM_ADD32(w0, base);
+				q = w0 - stride + 4;
+				break;
 			}
-			q = last + 4;
+			uint32_t at[32], k = 0; /* the pattern's word offsets, once */
+			for (uint32_t b = pat; b; b &= b - 1)
+				at[k++] = 4 * (uint32_t)__builtin_ctz(b);
+			for (a += 2; a; a--, w0 += stride)
+				for (uint32_t i = 0; i < k; i++)
+					RM_ADD32(w0 + at[i], base);
+			q = w0 - stride + at[k - 1] + 4;
 			break;
 		}
 		}

@@ -51,3 +51,14 @@ def test_fixups_are_exactly_the_words_that_move(mod, tmp_path, built):
         if (y - x) & 0xFFFFFFFF == b - a and off not in sites:
             moved.add(off)
     assert moved == set(info["fixups"])
+
+
+@pytest.mark.parametrize("size", [100, 1000, 10000])
+def test_synthetic_modules_match_gnu_ld(size, tmp_path, built):
+    """The synthetic modules exercise every fixup command at scale (long
+    RUNs, REPEATs of one- and several-word patterns, BITS, SKIPs)."""
+    obj = MODS.parent / "synth" / "obj" / f"synth{size}.o"
+    assert obj.exists(), "build/synth is built by make compare"
+    temps, out = tmp_path / "temps", tmp_path / f"synth{size}.rmod"
+    run([tool("rmod-link"), "--save-temps", temps, "-o", out, obj])
+    check_against_ld(out, temps, tmp_path, f"synth{size}", 4)
