@@ -304,6 +304,7 @@ struct fxcheck {
 	struct rm_diag *d;
 	uint32_t count; /* fixups accepted so far */
 	uint32_t site;  /* first site that may still overlap */
+	uint64_t ns;    /* that site's offset, or past everything */
 };
 
 static uint32_t site_off(const struct rm_module *m, uint32_t i)
@@ -321,6 +322,7 @@ static int one_fixup(struct fxcheck *c, uint64_t off)
 		return fail(c->d, RM_E_FIXUP_IAT, c->count, o, m->iat_start);
 	while (c->site < m->nsites && site_off(m, c->site) + 4 <= o)
 		c->site++;
+	c->ns = c->site < m->nsites ? site_off(m, c->site) : ~0ull;
 	if (c->site < m->nsites && site_off(m, c->site) < o + 4)
 		return fail(c->d, RM_E_SITE_OVERLAP, c->count, o, site_off(m, c->site));
 	if (++c->count > m->fixup_count)
@@ -328,10 +330,21 @@ static int one_fixup(struct fxcheck *c, uint64_t off)
 	return RM_OK;
 }
 
+/* The common case of span_clean without a call: in the image, clear of
+ * the IAT, and before the next site (a site already passed makes this
+ * fail, and span_clean then advances past it). */
+static inline int quick_clean(const struct fxcheck *c, uint64_t lo, uint64_t hi)
+{
+	const struct rm_module *m = c->m;
+	return hi <= m->image_size && (hi <= m->iat_start || lo >= m->iat_end) && hi <= c->ns;
+}
+
 /* Can [lo, hi) be accepted without looking at each fixup in it? */
 static int span_clean(struct fxcheck *c, uint64_t lo, uint64_t hi)
 {
 	const struct rm_module *m = c->m;
+	if (quick_clean(c, lo, hi))
+		return 1;
 	if (hi > 0xffffffffu)
 		return 0;
 	if (!(hi <= m->image_size ||
@@ -341,8 +354,10 @@ static int span_clean(struct fxcheck *c, uint64_t lo, uint64_t hi)
 		return 0;
 	while (c->site < m->nsites && site_off(m, c->site) + 4 <= lo)
 		c->site++;
+	c->ns = c->site < m->nsites ? site_off(m, c->site) : ~0ull;
 	return c->site >= m->nsites || site_off(m, c->site) >= hi;
 }
+
 
 static int add_count(struct fxcheck *c, uint64_t n)
 {
@@ -378,7 +393,7 @@ static int read_uleb(const uint8_t **pp, const uint8_t *end, uint32_t *out)
 
 static int check_fixups(struct rm_module *m, struct rm_diag *d)
 {
-	struct fxcheck c = {m, d, 0, 0};
+	struct fxcheck c = {m, d, 0, 0, m->nsites ? site_off(m, 0) : ~0ull};
 	const uint8_t *p = m->fixups, *end = p + m->fixups_size;
 	uint64_t cur = 0; /* just past the last fixup */
 	int rc;
@@ -389,9 +404,15 @@ static int check_fixups(struct rm_module *m, struct rm_diag *d)
 		a = v >> 2;
 		switch (v & 3) {
 		case RMOD_FX_SKIP:
-			if ((rc = one_fixup(&c, cur + a)))
+			cur += a;
+			if (quick_clean(&c, cur, cur + 4)) {
+				if (++c.count > m->fixup_count)
+					return fail(d, RM_E_FIXUP_COUNT, c.count, c.count,
+						    m->fixup_count);
+			} else if ((rc = one_fixup(&c, cur))) {
 				return rc;
-			cur += (uint64_t)a + 4;
+			}
+			cur += 4;
 			break;
 		case RMOD_FX_RUN: {
 			uint64_t n = (uint64_t)a + 2, hi = cur + 4 * n;
@@ -512,12 +533,14 @@ static int check_params(struct rm_module *m, struct rm_diag *d)
 
 static int check_syms(struct rm_module *m, struct rm_diag *d)
 {
-	uint32_t prev = 0;
-	for (uint32_t i = 0; i < m->nsyms; i++) {
-		const uint8_t *e = m->syms + RMOD_SYM_SIZE * i;
+	/* Hot for big modules: one pass, 32-bit compares only.  The strtab
+	 * ends with NUL, so an in-range name is terminated. */
+	const uint8_t *e = m->syms;
+	uint32_t prev = 0, nstr = m->strtab_size, mem = m->mem_size;
+	for (uint32_t i = 0; i < m->nsyms; i++, e += RMOD_SYM_SIZE) {
 		uint32_t off = rm_le32(e), size = rm_le32(e + 4), name = rm_le32(e + 8);
-		if (!str_ok(m, name, m->strtab_size, 0) || off < prev ||
-		    (uint64_t)off + size > m->mem_size)
+		if (name >= nstr || !m->strtab[name] || off < prev || size > mem ||
+		    off > mem - size)
 			return fail(d, RM_E_SYMS, i, off, prev);
 		prev = off;
 	}
