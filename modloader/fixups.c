@@ -3,27 +3,6 @@
 #include "loader.h"
 #include "internal.h"
 
-/* ULEB128 into 32 bits; -1 on truncation or overflow. */
-static int uleb(const uint8_t **pp, const uint8_t *end, uint32_t *out)
-{
-	const uint8_t *p = *pp;
-	uint32_t v = 0;
-	for (unsigned shift = 0; shift < 35; shift += 7) {
-		if (p >= end)
-			return -1;
-		uint8_t b = *p++;
-		if (shift == 28 && (b & 0xf0))
-			return -1;
-		v |= (uint32_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*pp = p;
-			*out = v;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 void rm_fxdec_init(struct rm_fxdec *x, const uint8_t *p, uint32_t size)
 {
 	__builtin_memset(x, 0, sizeof(*x));
@@ -78,7 +57,7 @@ int rm_fxdec_next(struct rm_fxdec *x, uint32_t *off)
 		if (x->p == x->end)
 			return 0;
 		uint32_t v;
-		if (uleb(&x->p, x->end, &v))
+		if (rm_read_uleb(&x->p, x->end, &v))
 			return -1;
 		x->last = v;
 		uint32_t a = v >> 2;
@@ -106,7 +85,7 @@ int rm_fxdec_next(struct rm_fxdec *x, uint32_t *off)
 		}
 		case RMOD_FX_REPEAT: {
 			uint32_t w, pat;
-			if (uleb(&x->p, x->end, &w) || uleb(&x->p, x->end, &pat))
+			if (rm_read_uleb(&x->p, x->end, &w) || rm_read_uleb(&x->p, x->end, &pat))
 				return -1;
 			if (w == 0 || w > RMOD_MAX_REPEAT_W || pat == 0 ||
 			    (w < 32 && (pat >> w)) || a + 2 < 2)

@@ -4,6 +4,27 @@
 
 #include <stdint.h>
 
+/* ULEB128 into 32 bits; -1 on truncation or overflow. */
+static inline int rm_read_uleb(const uint8_t **pp, const uint8_t *end, uint32_t *out)
+{
+	const uint8_t *p = *pp;
+	uint32_t v = 0;
+	for (unsigned shift = 0; shift < 35; shift += 7) {
+		if (p >= end)
+			return -1;
+		uint8_t b = *p++;
+		if (shift == 28 && (b & 0xf0))
+			return -1;
+		v |= (uint32_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*pp = p;
+			*out = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* A checked decoder for the fixup stream (validation and tools). */
 struct rm_fxdec {
 	const uint8_t *p, *end;

@@ -370,27 +370,6 @@ static int add_count(struct fxcheck *c, uint64_t n)
 	return RM_OK;
 }
 
-/* ULEB128 into 32 bits, bounded by end; -1 when malformed. */
-static int read_uleb(const uint8_t **pp, const uint8_t *end, uint32_t *out)
-{
-	const uint8_t *p = *pp;
-	uint32_t v = 0;
-	for (unsigned shift = 0; shift < 35; shift += 7) {
-		if (p >= end)
-			return -1;
-		uint8_t b = *p++;
-		if (shift == 28 && (b & 0xf0))
-			return -1;
-		v |= (uint32_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*pp = p;
-			*out = v;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 static int check_fixups(struct rm_module *m, struct rm_diag *d)
 {
 	struct fxcheck c = {m, d, 0, 0, m->nsites ? site_off(m, 0) : ~0ull};
@@ -399,7 +378,7 @@ static int check_fixups(struct rm_module *m, struct rm_diag *d)
 	int rc;
 	while (p < end) {
 		uint32_t at = (uint32_t)(p - m->fixups), v, a;
-		if (read_uleb(&p, end, &v))
+		if (rm_read_uleb(&p, end, &v))
 			return fail(d, RM_E_FIXUP_ENCODING, at, 0, 0);
 		a = v >> 2;
 		switch (v & 3) {
@@ -455,7 +434,7 @@ static int check_fixups(struct rm_module *m, struct rm_diag *d)
 		}
 		case RMOD_FX_REPEAT: {
 			uint32_t w, pat;
-			if (read_uleb(&p, end, &w) || read_uleb(&p, end, &pat) || w == 0 ||
+			if (rm_read_uleb(&p, end, &w) || rm_read_uleb(&p, end, &pat) || w == 0 ||
 			    w > RMOD_MAX_REPEAT_W || pat == 0 || (w < 32 && (pat >> w)))
 				return fail(d, RM_E_FIXUP_ENCODING, at, v, 0);
 			uint64_t n = (uint64_t)a + 2;
