@@ -276,7 +276,7 @@ int etrel_load(const struct bootfile *bf, const char *name)
 				goto fail;
 			}
 			m->n_lookups++;
-			val[i] = ks->addr;
+			val[i] = ks->sym.addr;
 			if (module_add_use(m, ks->owner)) {
 				modarea_free(base, k.mem_size);
 				goto fail;

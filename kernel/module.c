@@ -58,23 +58,20 @@ static int resolve(void *ctx, const struct rm_module *rm, const struct rm_import
 	struct resolve_ctx *c = ctx;
 	const char *name = c->name;
 	(void)rm;
-	/* A bound-import hint whose table stamp still matches needs no name
-	 * comparison; a stale or absent one falls back to the lookup. */
-	const struct ksym *s = sym_by_hint(imp->stamp, imp->hint, imp->hash);
-	if (!s) {
-		c->lookups++;
-		s = sym_lookup(imp->name, imp->hash);
-	}
+	/* Imports a bound-import hint settled never get here (module.c's
+	 * rm_resolve_hinted call); this is the lookup for the rest. */
+	c->lookups++;
+	const struct ksym *s = sym_lookup(imp->name, imp->hash);
 	if (!s)
 		return RM_E_UNRESOLVED;
 	/* Like Linux's missing-modversion taint: allowed, but said. */
-	if ((!imp->version || !s->version) && !module_quiet)
+	if ((!imp->version || !s->sym.version) && !module_quiet)
 		kprintf("insmod: %s: symbol %s is unversioned (no DWARF version on the %s side); "
 			"loading anyway\n",
 			name, imp->name, imp->version ? "kernel/provider" : "module");
-	out->addr = s->addr;
-	out->kind = s->kind;
-	out->version = s->version;
+	out->addr = s->sym.addr;
+	out->kind = s->sym.kind;
+	out->version = s->sym.version;
 	return RM_OK;
 }
 
@@ -221,7 +218,7 @@ static int load_one(const char *name, const char *args)
 	/* Resolution is part of binding; it runs before the first write. */
 	uint64_t t_v = rdtsc();
 	struct resolve_ctx rctx = {name, 0};
-	rc = rm_resolve(&tmp.rm, resolve, &rctx, addrs, &d);
+	rc = rm_resolve_hinted(&tmp.rm, sym_table_find, resolve, &rctx, addrs, &d);
 	uint64_t t_r = rdtsc();
 	if (rc) {
 		core_error(name, rc, &d);
@@ -274,7 +271,7 @@ static int publish_exports(struct module *m, const char *name)
 	uint32_t n_exp = m->rm.nexports + m->nkexps, stamp = RMOD_STAMP_INIT;
 	/* The table by index serves bound-import hints; without memory for
 	 * it, importers just look names up. */
-	struct ksym **v = n_exp ? kmalloc(n_exp * sizeof(*v)) : 0;
+	const struct rm_symbol **v = n_exp ? kmalloc(n_exp * sizeof(*v)) : 0;
 	for (uint32_t i = 0; i < n_exp; i++) {
 		const char *n;
 		uint32_t addr, version = 0;
@@ -287,7 +284,8 @@ static int publish_exports(struct module *m, const char *name)
 			n = m->kexps[i].name, addr = m->kexps[i].addr, kind = m->kexps[i].kind;
 		}
 		uint32_t h = rmod_hash(n);
-		if (sym_publish(n, h, addr, kind, version, m, v ? &v[i] : 0)) {
+		struct ksym *k;
+		if (sym_publish(n, h, addr, kind, version, m, &k)) {
 			const struct ksym *o = sym_lookup(n, h);
 			kprintf("insmod: %s: symbol '%s' is already exported by %s\n", name, n,
 				o && o->owner ? o->owner->name : "the kernel");
@@ -295,6 +293,8 @@ static int publish_exports(struct module *m, const char *name)
 			sym_unpublish_owner(m);
 			return -1;
 		}
+		if (v)
+			v[i] = &k->sym;
 		stamp = rmod_stamp_add(stamp, n, version, kind);
 	}
 	if (v)

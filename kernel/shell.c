@@ -139,7 +139,7 @@ static void print_sym(const struct ksym *s, void *ctx)
 	(void)ctx;
 	if (ksyms_pattern && !contains(s->name, ksyms_pattern))
 		return;
-	kprintf("0x%08x %c %s [%s]\n", s->addr, s->kind == RMOD_EXP_DATA ? 'D' : 'T', s->name,
+	kprintf("0x%08x %c %s [%s]\n", s->sym.addr, s->sym.kind == RMOD_EXP_DATA ? 'D' : 'T', s->name,
 		s->owner ? s->owner->name : "kernel");
 }
 
@@ -242,7 +242,7 @@ static void cmd_soak(int argc, char **argv)
 		}
 		struct module *m = module_find(argv[1]);
 		const struct ksym *r = sym_lookup("soak_result", rmod_hash("soak_result"));
-		uint32_t v = r ? *(const uint32_t *)r->addr : 0;
+		uint32_t v = r ? *(const uint32_t *)r->sym.addr : 0;
 		if (done == 0)
 			first = v;
 		else if (v != first)

@@ -10,28 +10,29 @@
 
 static struct ksym *buckets[NBUCKETS];
 static struct ksym kernel_syms[256];
+static const struct rm_symbol *kernel_table[256];
 static uint32_t nkernel_syms, kernel_stamp;
 
 /* Export tables by stamp: the kernel's, and each provider module's. */
 #define NTABLES 64u
 static struct {
 	uint32_t stamp, n;
-	struct ksym **v;
+	const struct rm_symbol **v;
 	struct module *owner;
 } tables[NTABLES];
 
 const struct ksym *sym_lookup(const char *name, uint32_t hash)
 {
 	for (struct ksym *s = buckets[hash % NBUCKETS]; s; s = s->next)
-		if (s->hash == hash && !strcmp(s->name, name))
+		if (s->sym.hash == hash && !strcmp(s->name, name))
 			return s;
 	return 0;
 }
 
 static void insert(struct ksym *s)
 {
-	s->next = buckets[s->hash % NBUCKETS];
-	buckets[s->hash % NBUCKETS] = s;
+	s->next = buckets[s->sym.hash % NBUCKETS];
+	buckets[s->sym.hash % NBUCKETS] = s;
 }
 
 void symtab_init(void)
@@ -40,16 +41,18 @@ void symtab_init(void)
 	uint32_t st = RMOD_STAMP_INIT;
 	for (const struct kexport *e = __kexports_start; e < __kexports_end && n < 256; e++, n++) {
 		struct ksym *s = &kernel_syms[n];
-		*s = (struct ksym){0, e->name, rmod_hash(e->name), (uint32_t)e->addr, e->version,
-				   e->kind, 0};
+		*s = (struct ksym){0, e->name,
+				   {rmod_hash(e->name), (uint32_t)e->addr, e->version, e->kind}, 0};
 		insert(s);
-		st = rmod_stamp_add(st, s->name, s->version, s->kind);
+		kernel_table[n] = &s->sym;
+		st = rmod_stamp_add(st, s->name, e->version, e->kind);
 	}
 	nkernel_syms = n;
 	kernel_stamp = rmod_stamp_end(st);
 }
 
-void sym_table_add(struct module *owner, uint32_t stamp, struct ksym **v, uint32_t n)
+void sym_table_add(struct module *owner, uint32_t stamp, const struct rm_symbol **v,
+		   uint32_t n)
 {
 	for (unsigned i = 0; i < NTABLES; i++)
 		if (!tables[i].v) {
@@ -60,23 +63,20 @@ void sym_table_add(struct module *owner, uint32_t stamp, struct ksym **v, uint32
 	kfree(v);
 }
 
-const struct ksym *sym_by_hint(uint32_t stamp, uint32_t hint, uint32_t hash)
+int sym_table_find(void *ctx, uint32_t stamp, const struct rm_symbol *const **v,
+		   uint32_t *n)
 {
-	const struct ksym *s = 0;
-	if (!stamp)
-		return 0;
+	(void)ctx;
 	if (stamp == kernel_stamp) {
-		if (hint < nkernel_syms)
-			s = &kernel_syms[hint];
-	} else {
-		for (unsigned i = 0; i < NTABLES; i++)
-			if (tables[i].v && tables[i].stamp == stamp) {
-				if (hint < tables[i].n)
-					s = tables[i].v[hint];
-				break;
-			}
+		*v = kernel_table, *n = nkernel_syms;
+		return 1;
 	}
-	return s && s->hash == hash ? s : 0;
+	for (unsigned i = 0; i < NTABLES; i++)
+		if (tables[i].v && tables[i].stamp == stamp) {
+			*v = tables[i].v, *n = tables[i].n;
+			return 1;
+		}
+	return 0;
 }
 
 int sym_publish(const char *name, uint32_t hash, uint32_t addr, uint16_t kind,
@@ -87,7 +87,7 @@ int sym_publish(const char *name, uint32_t hash, uint32_t addr, uint16_t kind,
 	struct ksym *s = kmalloc(sizeof(*s));
 	if (!s)
 		return -2;
-	*s = (struct ksym){0, name, hash, addr, version, kind, owner};
+	*s = (struct ksym){0, name, {hash, addr, version, kind}, owner};
 	insert(s);
 	if (out)
 		*out = s;

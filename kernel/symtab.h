@@ -4,13 +4,14 @@
 
 #include <stdint.h>
 
+#include "loader.h"
+
 struct module;
 
 struct ksym {
 	struct ksym *next; /* hash chain */
 	const char *name;
-	uint32_t hash, addr, version;
-	uint16_t kind;
+	struct rm_symbol sym; /* hash, addr, version, kind */
 	struct module *owner; /* NULL for the kernel */
 };
 
@@ -22,10 +23,11 @@ int sym_publish(const char *name, uint32_t hash, uint32_t addr, uint16_t kind,
 /* Registers owner's exports in table order under their rmod_stamp, for
  * bound-import hints; takes ownership of v (freed with the owner's
  * symbols, or at once if there is no room: hints are only a shortcut). */
-void sym_table_add(struct module *owner, uint32_t stamp, struct ksym **v, uint32_t n);
-/* The entry a bound-import hint names, if a table with that stamp is
- * published and its entry has that hash; else NULL (look the name up). */
-const struct ksym *sym_by_hint(uint32_t stamp, uint32_t hint, uint32_t hash);
+void sym_table_add(struct module *owner, uint32_t stamp, const struct rm_symbol **v,
+		   uint32_t n);
+/* The published export table with that stamp (an rm_table_fn). */
+int sym_table_find(void *ctx, uint32_t stamp, const struct rm_symbol *const **v,
+		   uint32_t *n);
 const struct ksym *sym_lookup(const char *name, uint32_t hash);
 void sym_unpublish_owner(struct module *owner);
 /* Calls fn for each symbol, in bucket order. */

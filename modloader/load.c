@@ -16,46 +16,77 @@ void rm_copy(const struct rm_module *m, void *dest)
 int rm_resolve(const struct rm_module *m, rm_resolve_fn fn, void *ctx, uint32_t *addrs,
 	       struct rm_diag *d)
 {
-	__builtin_memset(d, 0, sizeof(*d));
-	for (uint32_t i = 0; i < m->nimports; i++) {
-		struct rm_import imp;
-		struct rm_resolved r = {0, 0, 0};
-		rm_get_import(m, i, &imp);
-		d->sym = imp.name;
-		d->at = i;
-		int rc = fn(ctx, m, &imp, &r);
-		if (rc) {
-			d->code = rc;
-			return rc;
-		}
-		/* An IAT slot is reached by a jump: only code may sit behind it. */
-		if (imp.bind == RMOD_BIND_IAT && r.kind != RMOD_EXP_FUNC) {
-			d->code = RM_E_KIND;
-			d->val = r.kind;
-			return RM_E_KIND;
-		}
-		if (imp.version && r.version && imp.version != r.version) {
-			d->code = RM_E_VERSION_MISMATCH;
-			d->val = imp.version;
-			d->val2 = r.version;
-			return RM_E_VERSION_MISMATCH;
-		}
-		addrs[i] = r.addr;
+	return rm_resolve_hinted(m, 0, fn, ctx, addrs, d);
+}
+
+/* One import through fn: the path for imports no hint settles. */
+static __attribute__((noinline)) int resolve_slow(const struct rm_module *m, uint32_t i,
+						  rm_resolve_fn fn, void *ctx, uint32_t *addr,
+						  struct rm_diag *d)
+{
+	struct rm_resolved r = {0, 0, 0};
+	struct rm_import imp;
+	rm_get_import(m, i, &imp);
+	int rc = fn(ctx, m, &imp, &r);
+	if (!rc && imp.version && r.version && imp.version != r.version) {
+		rc = RM_E_VERSION_MISMATCH;
+		d->val = imp.version;
+		d->val2 = r.version;
 	}
+	/* An IAT slot is reached by a jump: only code may sit behind it. */
+	if (!rc && imp.bind == RMOD_BIND_IAT && r.kind != RMOD_EXP_FUNC) {
+		rc = RM_E_KIND;
+		d->val = r.kind;
+	}
+	if (rc) {
+		d->code = rc, d->sym = imp.name, d->at = i;
+		return rc;
+	}
+	*addr = r.addr;
+	return RM_OK;
+}
+
+int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolve_fn fn,
+		      void *ctx, uint32_t *addrs, struct rm_diag *d)
+{
+	const struct rm_symbol *const *v = 0;
+	const uint8_t *e = m->imports, *b = m->has_bound && table_fn ? m->bound : 0;
+	uint32_t stamp = 0, n = 0, nimports = m->nimports;
 	__builtin_memset(d, 0, sizeof(*d));
+	for (uint32_t i = 0; i < nimports; i++, e += RMOD_IMPORT_SIZE) {
+		if (b) {
+			uint32_t st = rm_le32(b + RMOD_BOUND_SIZE * i);
+			uint32_t hint = rm_le32(b + RMOD_BOUND_SIZE * i + 4);
+			if (st != stamp) { /* a new provider table: ask once */
+				stamp = st;
+				if (!st || !table_fn(ctx, st, &v, &n))
+					n = 0;
+			}
+			const struct rm_symbol *s = hint < n ? v[hint] : 0;
+			/* Unversioned or mismatched imports go to fn, which decides. */
+			if (s && s->hash == rm_le32(e + 4) && s->version == rm_le32(e + 8) &&
+			    s->version && (e[12] != RMOD_BIND_IAT || s->kind == RMOD_EXP_FUNC)) {
+				addrs[i] = s->addr;
+				continue;
+			}
+		}
+		int rc = resolve_slow(m, i, fn, ctx, &addrs[i], d);
+		if (rc)
+			return rc;
+	}
 	return RM_OK;
 }
 
 void rm_bind(const struct rm_module *m, void *dest, uint32_t base, const uint32_t *addrs)
 {
+	/* Locals, not m->: the stores below may alias m as far as C knows. */
 	uint8_t *img = dest;
-	for (uint32_t i = 0; i < m->nimports; i++) {
-		const uint8_t *e = m->imports + RMOD_IMPORT_SIZE * i;
+	const uint8_t *e = m->imports, *end = e + RMOD_IMPORT_SIZE * m->nimports;
+	for (const uint32_t *a = addrs; e < end; e += RMOD_IMPORT_SIZE, a++)
 		if (e[12] == RMOD_BIND_IAT)
-			rm_put32(img + rm_le32(e + 16), addrs[i]);
-	}
-	for (uint32_t i = 0; i < m->nsites; i++) {
-		const uint8_t *e = m->sites + RMOD_SITE_SIZE * i;
+			rm_put32(img + rm_le32(e + 16), *a);
+	e = m->sites, end = e + RMOD_SITE_SIZE * m->nsites;
+	for (; e < end; e += RMOD_SITE_SIZE) {
 		uint32_t w = rm_le32(e);
 		uint32_t v = addrs[rm_le16(e + 4)];
 		if (w & RMOD_SITE_PCREL)

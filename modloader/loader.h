@@ -152,6 +152,24 @@ typedef int (*rm_resolve_fn)(void *ctx, const struct rm_module *m,
 int rm_resolve(const struct rm_module *m, rm_resolve_fn fn, void *ctx,
 	       uint32_t *addrs, struct rm_diag *d);
 
+/* An export as a provider's table holds it, for bound-import hints. */
+struct rm_symbol {
+	uint32_t hash, addr, version;
+	uint16_t kind;
+};
+/* The export table whose rmod_stamp is stamp, in its own order: set *v
+ * and *n and return 1, or return 0 if there is none. */
+typedef int (*rm_table_fn)(void *ctx, uint32_t stamp, const struct rm_symbol *const **v,
+			   uint32_t *n);
+
+/* rm_resolve with PE-style hints (docs/FORMAT.md): an import whose BOUND
+ * entry names a table table_fn knows, at an index holding its hash, with
+ * both versions set and equal, is taken from there; every other import
+ * goes to fn, which may look it up, warn, or refuse.  So a stale hint
+ * costs a call to fn, never a wrong binding. */
+int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolve_fn fn,
+		      void *ctx, uint32_t *addrs, struct rm_diag *d);
+
 /* The load phases.  dest must hold mem_size bytes; base is the address
  * the image will run at (on the host it differs from dest). */
 void rm_copy(const struct rm_module *m, void *dest);

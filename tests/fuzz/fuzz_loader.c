@@ -21,6 +21,39 @@ static int resolve(void *ctx, const struct rm_module *m, const struct rm_import 
 	return RM_OK;
 }
 
+/* Bound-import tables: every even stamp names a table made from the
+ * module's first imports as resolve() answers them, so hints can hit. */
+struct tables {
+	struct rm_symbol sym[8];
+	const struct rm_symbol *v[8];
+	uint32_t n;
+};
+
+static int table(void *ctx, uint32_t stamp, const struct rm_symbol *const **v, uint32_t *n)
+{
+	struct tables *t = ctx;
+	if (stamp & 1)
+		return 0;
+	*v = t->v;
+	*n = t->n;
+	return 1;
+}
+
+static void make_tables(const struct rm_module *m, struct tables *t)
+{
+	t->n = 0;
+	for (uint32_t i = 0; i < m->nimports && t->n < 8; i++) {
+		struct rm_import imp;
+		struct rm_resolved r;
+		rm_get_import(m, i, &imp);
+		if (resolve(0, m, &imp, &r))
+			continue;
+		t->sym[t->n] = (struct rm_symbol){imp.hash, r.addr, r.version, r.kind};
+		t->v[t->n] = &t->sym[t->n];
+		t->n++;
+	}
+}
+
 static void count(void *ctx, uint32_t off)
 {
 	(*(uint32_t *)ctx) += off & 1;
@@ -35,7 +68,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rm_parse(data, size, RM_PARSE_NO_CRC, &m, &d))
 		return 0;
 	uint32_t *addrs = calloc(m.nimports + 1, sizeof(uint32_t));
+	uint32_t *hinted = calloc(m.nimports + 1, sizeof(uint32_t));
+	struct tables t;
+	make_tables(&m, &t);
+	int rc_hinted = rm_resolve_hinted(&m, table, resolve, &t, hinted, &d);
 	if (rm_resolve(&m, resolve, 0, addrs, &d) == RM_OK) {
+		/* Hints may save lookups but never change a binding. */
+		if (rc_hinted != RM_OK || memcmp(addrs, hinted, 4 * m.nimports))
+			abort();
 		uint8_t *img = malloc(m.mem_size ? m.mem_size : 1);
 		uint32_t base = (uint32_t)(size * 2654435761u) & ~0xfffu;
 		rm_copy(&m, img);
@@ -44,6 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(img);
 	}
 	free(addrs);
+	free(hinted);
 	uint32_t odd = 0;
 	rm_walk_fixups(&m, count, &odd);
 	for (uint32_t i = 0; i < m.nimports; i++) {
