@@ -58,7 +58,7 @@ def test_synthetic_modules_match_gnu_ld(size, tmp_path, built):
     """The synthetic modules exercise every fixup command at scale (long
     RUNs, REPEATs of one- and several-word patterns, BITS, SKIPs)."""
     obj = MODS.parent / "synth" / "obj" / f"synth{size}.o"
-    assert obj.exists(), "build/synth is built by make compare"
+    assert obj.exists(), "build/synth is built by make synth (a prerequisite of make test)"
     temps, out = tmp_path / "temps", tmp_path / f"synth{size}.rmod"
     run([tool("rmod-link"), "--save-temps", temps, "-o", out, obj])
     check_against_ld(out, temps, tmp_path, f"synth{size}", 4)

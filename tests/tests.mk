@@ -16,7 +16,7 @@ $(ASAN_BIN)/%: scripts/%.c $(HOST_LIB_SRCS) $(CORE_SRCS)
 	$(HOSTCC) $(ASAN_CFLAGS) -o $@ $^ $(HOST_LIBS)
 
 .PHONY: sanitize-test soak
-sanitize-test: $(ASAN_BIN)/rmod-link $(ASAN_BIN)/rmod-load $(ASAN_BIN)/rmod-dump all
+sanitize-test: $(ASAN_BIN)/rmod-link $(ASAN_BIN)/rmod-load $(ASAN_BIN)/rmod-dump all synth
 	cd tests && RMOD_BIN=$(CURDIR)/$(ASAN_BIN) ASAN_OPTIONS=detect_leaks=0 $(PYTEST) -q \
 		test_tools.py test_differential.py test_pic.py \
 		test_hardening.py::test_host_loader_refuses_each_class_with_its_code
@@ -29,5 +29,5 @@ soak: all
 		grep -E '^soak: .* ok$$'
 
 .PHONY: test pytest
-test: all abi-check lz4-demo unit-libc sanitize-test fuzz-smoke compare
+test: all synth abi-check lz4-demo unit-libc sanitize-test fuzz-smoke compare
 	cd tests && $(PYTEST) $(PYTEST_ARGS)
