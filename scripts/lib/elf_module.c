@@ -628,8 +628,10 @@ void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc 
 	    d->text_end > d->rodata_end || d->rodata_end > d->image_size ||
 	    d->image_size > d->mem_size || d->init_start < d->image_size ||
 	    d->init_start % RMOD_PAGE || d->init_text_end % RMOD_PAGE ||
-	    d->init_text_end > d->mem_size || d->init_start > d->init_text_end)
-		die("%s: layout not [text | rodata | data | bss] with page-aligned boundaries",
+	    d->init_text_end > d->mem_size || d->init_start > d->init_text_end ||
+	    d->init_image_size > d->mem_size - d->init_start)
+		die("%s: layout not [text | rodata | data | bss | init] with page-aligned "
+		    "boundaries",
 		    path);
 	if (d->mem_size > RMOD_MAX_MEM)
 		die("%s: module of %u bytes exceeds the %u-byte limit", path, d->mem_size,
