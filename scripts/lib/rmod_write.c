@@ -67,6 +67,25 @@ static int cmp_sym(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* Each site's word must stand alone: not on another site, a fixup or the
+ * IAT (the loader refuses such a file, so refuse the input here).  Sites
+ * and fixups are sorted. */
+static void check_site_overlaps(const struct mod_desc *d)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < d->nsites; i++) {
+		uint32_t o = d->sites[i].off;
+		if (i && o < d->sites[i - 1].off + 4)
+			die("import sites at 0x%x and 0x%x overlap", d->sites[i - 1].off, o);
+		if ((uint64_t)o + 4 > d->iat_start && o < d->iat_end)
+			die("import site at 0x%x overlaps the IAT", o);
+		while (k < d->nfixups && (uint64_t)d->fixups[k] + 4 <= o)
+			k++;
+		if (k < d->nfixups && d->fixups[k] < (uint64_t)o + 4)
+			die("import site at 0x%x overlaps the base fixup at 0x%x", o, d->fixups[k]);
+	}
+}
+
 int desc_word_ok(const struct mod_desc *d, uint32_t off)
 {
 	uint64_t end = (uint64_t)off + 4;
@@ -119,6 +138,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	fixup_encode(d->fixups, d->nfixups, &fx);
 
 	sort(d->sites, d->nsites, sizeof(*d->sites), cmp_site);
+	check_site_overlaps(d);
 	/* Count each import's sites from the sites themselves. */
 	for (size_t i = 0; i < d->nimports; i++)
 		d->imports[i].nsites = 0;
