@@ -636,6 +636,10 @@ void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc 
 	if (d->mem_size > RMOD_MAX_MEM)
 		die("%s: module of %u bytes exceeds the %u-byte limit", path, d->mem_size,
 		    RMOD_MAX_MEM);
+	if (d->iat_start % 4 || d->iat_end % 4 || d->iat_start > d->iat_end ||
+	    d->iat_end > d->image_size || (d->iat_end > d->iat_start && d->iat_start < d->text_end))
+		die("%s: IAT [0x%x, 0x%x) is not word-aligned in rodata or data", path,
+		    d->iat_start, d->iat_end);
 	d->flags = o->bind_direct ? RMOD_F_BIND_DIRECT : 0;
 	load_image(&f, d);
 

@@ -135,6 +135,10 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 			die("imports not sorted or duplicated at '%s'", d->imports[i].name);
 	if (sort_offsets(d->fixups, d->nfixups))
 		die("overlapping base fixups");
+	for (size_t i = 0; i < d->nfixups; i++)
+		if ((uint64_t)d->fixups[i] + 4 > d->iat_start && d->fixups[i] < d->iat_end)
+			die("base fixup at 0x%x lies in the IAT [0x%x, 0x%x)", d->fixups[i],
+			    d->iat_start, d->iat_end);
 	fixup_encode(d->fixups, d->nfixups, &fx);
 
 	sort(d->sites, d->nsites, sizeof(*d->sites), cmp_site);
