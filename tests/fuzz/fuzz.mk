@@ -33,8 +33,9 @@ $(FZ)/corpus/link/.seeded: | mods
 # fuzz_link runs in libFuzzer's fork mode: a refusal longjmps out of the
 # conversion and leaks what it had allocated, so jobs are recycled
 # (-ignore_ooms) instead of growing one process without bound.  Such a
-# stop still leaves an oom- artifact; it counts as a finding only if that
-# input runs out of memory when replayed alone.
+# stop still leaves an oom- artifact (and a nonzero exit); it counts as a
+# finding only if that input runs out of memory when replayed alone
+# (scripts/fuzz-ooms).
 FUZZ_MODE_loader :=
 FUZZ_MODE_link := -fork=1 -ignore_ooms=1
 fuzz: $(FZ)/fuzz_loader $(FZ)/fuzz_link $(FZ)/corpus/loader/.seeded $(FZ)/corpus/link/.seeded
@@ -43,17 +44,13 @@ fuzz: $(FZ)/fuzz_loader $(FZ)/fuzz_link $(FZ)/corpus/loader/.seeded $(FZ)/corpus
 		mode=$$( [ $$h = link ] && echo "$(FUZZ_MODE_link)" ); \
 		ASAN_OPTIONS=detect_leaks=0 $(FZ)/fuzz_$$h $$mode -max_total_time=$(FUZZ_SECONDS) \
 			-print_final_stats=1 -rss_limit_mb=2048 -artifact_prefix=$(FZ)/crash-$$h- \
-			$(FZ)/corpus/$$h tests/fuzz/regressions/$$h > $(FZ)/$$h.log 2>&1 || \
-			{ tail -40 $(FZ)/$$h.log; echo "fuzz: $$h FOUND A PROBLEM (see $(FZ)/$$h.log)"; exit 1; }; \
-		for o in $(FZ)/crash-$$h-oom-*; do \
-			[ -f "$$o" ] || continue; \
-			ASAN_OPTIONS=detect_leaks=0 $(FZ)/fuzz_$$h -rss_limit_mb=2048 "$$o" \
-				> $(FZ)/$$h-oom-replay.log 2>&1 || \
-				{ echo "fuzz: $$h: $$o runs out of memory on its own"; exit 1; }; \
-			mkdir -p $(FZ)/oom-replayed-ok && mv "$$o" $(FZ)/oom-replayed-ok/; \
-			echo "fuzz: $$h: out-of-memory stop from leaks accumulated in a fork job;" \
-				"$$(basename $$o) alone runs clean"; \
-		done; \
+			$(FZ)/corpus/$$h tests/fuzz/regressions/$$h > $(FZ)/$$h.log 2>&1; rc=$$?; \
+		only_ooms=$$( [ $$h = link ] && ! ls $(FZ)/crash-$$h-crash-* >/dev/null 2>&1 && \
+			! grep -qE 'ERROR: libFuzzer: (deadly signal|timeout)|ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer)|runtime error' $(FZ)/$$h.log && \
+			echo yes ); \
+		if [ $$rc -ne 0 ] && [ "$$only_ooms" != yes ]; then \
+			tail -40 $(FZ)/$$h.log; echo "fuzz: $$h FOUND A PROBLEM (see $(FZ)/$$h.log)"; exit 1; fi; \
+		scripts/fuzz-ooms $(FZ) $$h || exit 1; \
 		if ls $(FZ)/crash-$$h-* >/dev/null 2>&1; then \
 			echo "fuzz: $$h left a crash input in $(FZ)"; exit 1; fi; \
 	done
