@@ -91,31 +91,42 @@ static void core_error(const char *name, int rc, const struct rm_diag *d)
 			d->val, rm_errname(rc));
 }
 
+/* The loaded module whose memory holds addr, or NULL (the kernel).  Once
+ * init has run, only the core counts: its init pages may hold another
+ * module by now. */
+static struct module *module_at(uint32_t addr)
+{
+	for (struct module *m = modules; m; m = m->next) {
+		uint32_t size = m->core_size ? m->core_size : m->rm.mem_size;
+		if (addr >= m->base && addr - m->base < size)
+			return m;
+	}
+	return 0;
+}
+
 /* Where an address lies: "module+0xoff (symbol+0xoff)". */
 static int describe(uint32_t addr, char *buf, size_t len)
 {
-	for (struct module *m = modules; m; m = m->next) {
-		if (addr < m->base || addr - m->base >= m->rm.mem_size)
-			continue;
-		uint32_t off = addr - m->base;
-		struct rm_sym best = {0, 0, 0};
-		int found = 0;
-		for (uint32_t i = 0; i < m->rm.nsyms; i++) {
-			struct rm_sym s;
-			rm_get_sym(&m->rm, i, &s);
-			if (s.offset <= off && (!found || s.offset >= best.offset)) {
-				best = s;
-				found = 1;
-			}
+	struct module *m = module_at(addr);
+	if (!m)
+		return 0;
+	uint32_t off = addr - m->base;
+	struct rm_sym best = {0, 0, 0};
+	int found = 0;
+	for (uint32_t i = 0; i < m->rm.nsyms; i++) {
+		struct rm_sym s;
+		rm_get_sym(&m->rm, i, &s);
+		if (s.offset <= off && (!found || s.offset >= best.offset)) {
+			best = s;
+			found = 1;
 		}
-		if (found)
-			ksnprintf(buf, len, "%s+0x%x (%s+0x%x)", m->name, off, best.name,
-				  off - best.offset);
-		else
-			ksnprintf(buf, len, "%s+0x%x (no symbols)", m->name, off);
-		return 1;
 	}
-	return 0;
+	if (found)
+		ksnprintf(buf, len, "%s+0x%x (%s+0x%x)", m->name, off, best.name,
+			  off - best.offset);
+	else
+		ksnprintf(buf, len, "%s+0x%x (no symbols)", m->name, off);
+	return 1;
 }
 
 void module_init(void) { fault_describe = describe; }
@@ -156,15 +167,13 @@ int module_add_use(struct module *m, struct module *owner)
 	return 0;
 }
 
-static int take_refs(struct module *m)
+/* Every export lies in its owner's memory, so the resolved addresses name
+ * the providers without looking any name up again. */
+static int take_refs(struct module *m, const uint32_t *addrs)
 {
-	for (uint32_t i = 0; i < m->rm.nimports; i++) {
-		struct rm_import imp;
-		rm_get_import(&m->rm, i, &imp);
-		const struct ksym *s = sym_lookup(imp.name, imp.hash);
-		if (s && module_add_use(m, s->owner))
+	for (uint32_t i = 0; i < m->rm.nimports; i++)
+		if (module_add_use(m, module_at(addrs[i])))
 			return -1;
-	}
 	return 0;
 }
 
@@ -245,7 +254,6 @@ static int load_one(const char *name, const char *args)
 	uint64_t t3 = rdtsc();
 	rm_bind(&m->rm, img, m->base, addrs);
 	uint64_t t4 = rdtsc();
-	kfree(addrs);
 	params_apply(&m->rm, args, img);
 	/* validate: checks; copy: allocation and copy; bind: resolve + bind. */
 	m->ticks[PH_VALIDATE] = t_v - t0;
@@ -256,7 +264,9 @@ static int load_one(const char *name, const char *args)
 	m->n_iat = (m->rm.iat_end - m->rm.iat_start) / 4;
 	m->n_sites = m->rm.nsites;
 	m->n_lookups = rctx.lookups;
-	if (take_refs(m)) {
+	int refs_rc = take_refs(m, addrs);
+	kfree(addrs);
+	if (refs_rc) {
 		kprintf("insmod: %s: out of memory for references\n", name);
 		kfree(m->uses);
 		module_release(base, m->rm.mem_size);

@@ -67,6 +67,12 @@ static int cmp_sym(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+/* Does the word at off touch the IAT? */
+static int in_iat(const struct mod_desc *d, uint32_t off)
+{
+	return (uint64_t)off + 4 > d->iat_start && off < d->iat_end;
+}
+
 /* Each site's word must stand alone: not on another site, a fixup or the
  * IAT (the loader refuses such a file, so refuse the input here).  Sites
  * and fixups are sorted. */
@@ -77,7 +83,7 @@ static void check_site_overlaps(const struct mod_desc *d)
 		uint32_t o = d->sites[i].off;
 		if (i && o < d->sites[i - 1].off + 4)
 			die("import sites at 0x%x and 0x%x overlap", d->sites[i - 1].off, o);
-		if ((uint64_t)o + 4 > d->iat_start && o < d->iat_end)
+		if (in_iat(d, o))
 			die("import site at 0x%x overlaps the IAT", o);
 		while (k < d->nfixups && (uint64_t)d->fixups[k] + 4 <= o)
 			k++;
@@ -136,7 +142,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	if (sort_offsets(d->fixups, d->nfixups))
 		die("overlapping base fixups");
 	for (size_t i = 0; i < d->nfixups; i++)
-		if ((uint64_t)d->fixups[i] + 4 > d->iat_start && d->fixups[i] < d->iat_end)
+		if (in_iat(d, d->fixups[i]))
 			die("base fixup at 0x%x lies in the IAT [0x%x, 0x%x)", d->fixups[i],
 			    d->iat_start, d->iat_end);
 	fixup_encode(d->fixups, d->nfixups, &fx);
