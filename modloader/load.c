@@ -28,6 +28,11 @@ static __attribute__((noinline)) int resolve_slow(const struct rm_module *m, uin
 	struct rm_import imp;
 	rm_get_import(m, i, &imp);
 	int rc = fn(ctx, m, &imp, &r);
+	/* A weak import nobody exports binds 0, as GNU ld and Linux do. */
+	if (rc == RM_E_UNRESOLVED && (imp.flags & RMOD_IMPORT_WEAK)) {
+		*addr = 0;
+		return RM_OK;
+	}
 	if (!rc && imp.version && r.version && imp.version != r.version) {
 		rc = RM_E_VERSION_MISMATCH;
 		d->val = imp.version;

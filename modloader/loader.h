@@ -106,7 +106,7 @@ struct rm_module {
 struct rm_import {
 	const char *name;
 	uint32_t hash, version;
-	uint8_t bind;
+	uint8_t bind, flags; /* RMOD_BIND_*, RMOD_IMPORT_* */
 	uint16_t need;
 	uint32_t where, nsites;
 	uint32_t stamp, hint; /* from BOUND; stamp 0 = no hint */
@@ -137,7 +137,8 @@ int rm_parse(const void *file, size_t size, unsigned flags, struct rm_module *m,
 	     struct rm_diag *d);
 
 /* Resolver: give the address of an import, or an rm_err.  kind receives
- * the export's kind and version its version so the core can check them. */
+ * the export's kind and version its version so the core can check them.
+ * RM_E_UNRESOLVED for a weak import is not an error: the core binds 0. */
 struct rm_resolved {
 	uint32_t addr;
 	uint32_t version;

@@ -237,7 +237,7 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 	for (uint32_t i = 0; i < m->nimports; i++) {
 		const uint8_t *e = m->imports + RMOD_IMPORT_SIZE * i;
 		uint32_t name = rm_le32(e), hash = rm_le32(e + 4);
-		uint8_t bind = e[12], rsv = e[13];
+		uint8_t bind = e[12], flags = e[13];
 		uint16_t need = rm_le16(e + 14);
 		uint32_t where = rm_le32(e + 16), nsites = rm_le32(e + 20);
 		if (!str_ok(m, name, RMOD_MAX_NAME, 0))
@@ -246,7 +246,7 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 		d->sym = s;
 		if (rmod_hash(s) != hash)
 			return fail(d, RM_E_HASH, i, hash, rmod_hash(s));
-		if (rsv || (need != RMOD_NEED_ANY && need >= m->nneeds))
+		if ((flags & ~RMOD_IMPORT_F_KNOWN) || (need != RMOD_NEED_ANY && need >= m->nneeds))
 			return fail(d, RM_E_IMPORT, i, need, m->nneeds);
 		if (i > 0) {
 			const uint8_t *p = e - RMOD_IMPORT_SIZE;

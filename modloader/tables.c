@@ -8,6 +8,7 @@ void rm_get_import(const struct rm_module *m, uint32_t i, struct rm_import *out)
 	out->hash = rm_le32(e + 4);
 	out->version = rm_le32(e + 8);
 	out->bind = e[12];
+	out->flags = e[13];
 	out->need = rm_le16(e + 14);
 	out->where = rm_le32(e + 16);
 	out->nsites = rm_le32(e + 20);

@@ -311,6 +311,8 @@ static int cmd_check(int argc, char **argv)
 			struct rm_import im;
 			rm_get_import(&m, j, &im);
 			const struct provided *p = providers_find(&ps, im.name);
+			if (!p && (im.flags & RMOD_IMPORT_WEAK))
+				continue; /* optional: checked only when someone provides it */
 			if (!p) {
 				printf("%s: unresolved import '%s'\n", m.name, im.name);
 				problems++;

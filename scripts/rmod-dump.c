@@ -134,12 +134,13 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 		char hint[24] = "-";
 		if (im.stamp)
 			snprintf(hint, sizeof(hint), "%u@%08x", im.hint, im.stamp);
+		const char *weak = im.flags & RMOD_IMPORT_WEAK ? " (weak)" : "";
 		if (im.bind == RMOD_BIND_IAT)
-			printf("  %-4u 0x%08x 0x%08x iat   0x%08x %-16s %s\n", i, im.hash,
-			       im.version, im.where, hint, im.name);
+			printf("  %-4u 0x%08x 0x%08x iat   0x%08x %-16s %s%s\n", i, im.hash,
+			       im.version, im.where, hint, im.name, weak);
 		else
-			printf("  %-4u 0x%08x 0x%08x sites %-10u %-16s %s\n", i, im.hash,
-			       im.version, im.nsites, hint, im.name);
+			printf("  %-4u 0x%08x 0x%08x sites %-10u %-16s %s%s\n", i, im.hash,
+			       im.version, im.nsites, hint, im.name, weak);
 	}
 	printf("\nExports (%u):\n", m->nexports);
 	if (m->nexports)
@@ -221,9 +222,10 @@ static void print_json(const char *path, const struct rm_module *m, const struct
 		printf("%s{\"name\": ", i ? ", " : "");
 		js(im.name);
 		printf(", \"hash\": %u, \"version\": %u, \"bind\": \"%s\", \"slot\": %u, "
-		       "\"nsites\": %u, \"stamp\": %u, \"hint\": %u, \"need\": ",
+		       "\"nsites\": %u, \"stamp\": %u, \"hint\": %u, \"weak\": %s, \"need\": ",
 		       im.hash, im.version, im.bind == RMOD_BIND_IAT ? "iat" : "sites",
-		       im.bind == RMOD_BIND_IAT ? im.where : 0, im.nsites, im.stamp, im.hint);
+		       im.bind == RMOD_BIND_IAT ? im.where : 0, im.nsites, im.stamp, im.hint,
+		       im.flags & RMOD_IMPORT_WEAK ? "true" : "false");
 		if (im.need == RMOD_NEED_ANY)
 			printf("null}");
 		else {

@@ -2,7 +2,8 @@
  * relocations ld kept into a .rmod file.
  *
  *   pass 1  ld --unresolved-symbols=ignore-all   find the imports
- *   thunks  imports.s -> imports.o                IAT mode: one jmp *slot each
+ *   imports imports.s -> imports.o                the site-import list (weak or
+ *                                                 not); IAT mode: one jmp *slot each
  *   pass 2  ld --defsym=IMPORT=0 (site imports)   the module.elf we convert
  *   probe   the same link at a second base        every word that moved must
  *                                                 be a fixup we know (catches
@@ -163,9 +164,12 @@ static int link_at(const char *dir, uint32_t base, const char *out, char **extra
 	return rc;
 }
 
-/* IAT mode: a thunk per called-only import, in the sorted order the
- * format gives IAT slots. */
-static void write_thunks(const char *dir, char **names, size_t n)
+/* imports.o: the list of site imports (.rmod_imports, which tells the
+ * conversion that these absolute-0 symbols are imports, and which are
+ * weak), and in IAT mode a thunk per called-only import, in the sorted
+ * order the format gives IAT slots. */
+static void write_imports(const char *dir, char **names, size_t n, const struct undef *sites,
+			  size_t nsites)
 {
 	struct mod_import *imp = xcalloc(n, sizeof(*imp));
 	for (size_t i = 0; i < n; i++)
@@ -175,8 +179,12 @@ static void write_thunks(const char *dir, char **names, size_t n)
 	FILE *f = fopen(p, "w");
 	if (!f)
 		die("%s: %s", p, strerror(errno));
-	fputs("# Written by rmod-link: IAT thunks for imported functions.\n"
+	fputs("# Written by rmod-link: site imports and IAT thunks for imported functions.\n"
 	      "\t.section .note.GNU-stack,\"\",@progbits\n", f);
+	if (nsites)
+		fputs("\t.section .rmod_imports,\"\",@progbits\n", f);
+	for (size_t i = 0; i < nsites; i++)
+		fprintf(f, "\t.asciz \"%s=%s\"\n", sites[i].weak ? "weak" : "site", sites[i].name);
 	for (size_t i = 0; i < n; i++) {
 		const char *s = imp[i].name;
 		fprintf(f,
@@ -289,6 +297,8 @@ static void resolve_providers(struct mod_desc *d, const struct provider_set *ps,
 	for (size_t i = 0; i < d->nimports; i++) {
 		struct mod_import *im = &d->imports[i];
 		const struct provided *p = providers_find(ps, im->name);
+		if (!p && im->weak)
+			continue; /* optional: binds 0 unless someone exports it */
 		if (!p) {
 			if (missing.len)
 				buf_put(&missing, ", ", 2);
@@ -299,7 +309,9 @@ static void resolve_providers(struct mod_desc *d, const struct provider_set *ps,
 			die("import '%s' is called but %s exports it as data", im->name, p->provider);
 		im->stamp = p->stamp;
 		im->hint = p->hint;
-		if (!strcmp(p->provider, "kernel"))
+		/* A weak import never makes its provider a need: it binds to the
+		 * provider when that is loaded, and to 0 otherwise. */
+		if (!strcmp(p->provider, "kernel") || im->weak)
 			continue;
 		if (!strcmp(p->provider, d->name))
 			die("import '%s' would come from the module itself", im->name);
@@ -449,24 +461,28 @@ int main(int argc, char **argv)
 		struct undef *u = elf_undefined(pass1, &nu);
 		remove(pass1);
 		char **thunks = NULL, **extra = NULL, **sites = NULL;
+		struct undef *site_u = NULL;
 		size_t nthunks = 0, nextra = 0;
 		for (size_t i = 0; i < nu; i++) {
 			/* Only a symbol that is just called can go through a thunk;
-			 * address-taken, data and GOT references bind at the site. */
-			if (!o.bind_direct && !u[i].abs_refs && !u[i].other_refs) {
+			 * address-taken, data and GOT references bind at the site,
+			 * and so do weak ones, which must read as 0 when absent. */
+			if (!o.bind_direct && !u[i].abs_refs && !u[i].other_refs && !u[i].weak) {
 				thunks = xrealloc(thunks, (nthunks + 1) * sizeof(char *));
 				thunks[nthunks++] = u[i].name;
 			} else {
 				size_t n = strlen(u[i].name) + 16;
 				extra = xrealloc(extra, (nextra + 1) * sizeof(char *));
 				sites = xrealloc(sites, (nextra + 1) * sizeof(char *));
+				site_u = xrealloc(site_u, (nextra + 1) * sizeof(*site_u));
 				sites[nextra] = u[i].name;
+				site_u[nextra] = u[i];
 				extra[nextra] = xmalloc(n);
 				snprintf(extra[nextra++], n, "--defsym=%s=0", u[i].name);
 			}
 		}
-		if (nthunks)
-			write_thunks(dir, thunks, nthunks);
+		if (nthunks || nextra)
+			write_imports(dir, thunks, nthunks, site_u, nextra);
 		char *elf = path_in(dir, "module.elf");
 		if (link_at(dir, 0, elf, extra, nextra))
 			die("ld failed");

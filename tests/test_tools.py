@@ -159,3 +159,44 @@ def test_fixup_encoding_beats_relr_and_pe(built):
         info = dump_json(rm)
         assert info["fixup_bytes"] <= info["relr_bytes"], rm.name
         assert info["fixup_bytes"] < info["pe_reloc_bytes"] or info["fixup_count"] == 0, rm.name
+
+
+WEAK_SRC = ('extern void hook(void) __attribute__((weak));\n'
+            'extern int wdata __attribute__((weak));\nextern int strong;\n'
+            'int f(void) { return (hook ? 1 : 0) + (&wdata ? wdata : 0) + strong; }\n')
+
+
+def test_weak_imports_are_marked_in_both_link_paths(tmp_path, built):
+    o = compile_c(tmp_path, "weak", WEAK_SRC)
+    out = tmp_path / "weak.rmod"
+    run([tool("rmod-link"), "--save-temps", tmp_path / "t", "-o", out, o])
+    info = dump_json(out)
+    assert {i["name"]: i["weak"] for i in info["imports"]} == \
+        {"hook": True, "wdata": True, "strong": False}
+    text = run([tool("rmod-dump"), out]).stdout
+    assert re.search(r"^  \d+ .* hook \(weak\)$", text, re.M), text
+    assert re.search(r"^  \d+ .* strong$", text, re.M), text
+    # --from-elf reads the same list from the ELF (.rmod_imports).
+    again = tmp_path / "again.rmod"
+    run([tool("rmod-link"), "--from-elf", tmp_path / "t" / "module.elf", "-o", again])
+    info2 = dump_json(again)
+    for k in ("imports", "sites", "fixups"):
+        assert info2[k] == info[k], k
+    # Absent weak imports bind 0 on the host too; an absent strong one is refused.
+    assert load(out, tmp_path, "strong=0x1000").returncode == 0
+    one_line_error(load(out, tmp_path, "hook=0x2000"), "unresolved import 'strong'")
+
+
+def test_import_flags_other_than_weak_are_refused(tmp_path, built):
+    data = bytearray((MODS / "consumer.rmod").read_bytes())
+    io, _ = rmodfile.table(data, "imports")
+    for flags, ok in ((1, True), (2, False), (0x80, False)):
+        b = bytearray(data)
+        b[io + 13] = flags
+        f = tmp_path / f"flags{flags}.rmod"
+        f.write_bytes(rmodfile.fix_crc(b))
+        p = run([tool("rmod-dump"), f], check=False)
+        if ok:
+            assert p.returncode == 0, p.stderr
+        else:
+            one_line_error(p, "RM_E_IMPORT")

@@ -103,6 +103,10 @@ struct rmod_header {
 #define RMOD_BIND_IAT 1   /* write the symbol address into one IAT slot */
 #define RMOD_BIND_SITES 2 /* patch each listed site */
 
+/* Import flags. */
+#define RMOD_IMPORT_WEAK 0x1u /* optional: binds 0 when nobody exports it */
+#define RMOD_IMPORT_F_KNOWN RMOD_IMPORT_WEAK
+
 /* struct rmod_import, 24 bytes. */
 /* Imports are sorted by (hash, name), names unique; the k-th IAT import
  * in table order owns slot iat_start + 4*k. */
@@ -111,7 +115,7 @@ struct rmod_import {
 	uint32_t hash;    /* rmod_hash(name) */
 	uint32_t version; /* expected symbol version, 0 = unversioned */
 	uint8_t bind;     /* RMOD_BIND_* */
-	uint8_t reserved; /* must be 0 */
+	uint8_t flags;    /* RMOD_IMPORT_*; unknown bits refused */
 	uint16_t need;    /* index into NEEDS, or RMOD_NEED_ANY */
 	uint32_t where;   /* IAT: slot image offset; SITES: 0 */
 	uint32_t nsites;  /* IAT: 0; SITES: number of sites naming it (>= 1) */

@@ -12,6 +12,7 @@
 struct undef {
 	char *name;
 	int abs_refs, pc_refs, other_refs;
+	int weak; /* every reference is weak: an optional import */
 };
 
 /* List undefined, referenced symbols of a linked ELF. */
