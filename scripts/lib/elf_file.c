@@ -124,3 +124,27 @@ const char *elf_name_at(struct elf_file *f, uint64_t addr)
 	}
 	return best;
 }
+
+void elf_strings(struct elf_file *f, const char *secname, elf_string_fn fn, void *ctx)
+{
+	Elf_Scn *s = NULL;
+	while ((s = elf_nextscn(f->e, s))) {
+		GElf_Shdr sh;
+		elf_shdr(f, s, &sh);
+		const char *n = elf_strptr(f->e, f->shstrndx, sh.sh_name);
+		if (!n || strcmp(n, secname) || sh.sh_type == SHT_NOBITS)
+			continue;
+		Elf_Data *data = elf_getdata(s, NULL);
+		if (!data || !data->d_buf)
+			die("%s: %s: no data", f->path, secname);
+		const char *p = data->d_buf, *end = p + data->d_size;
+		while (p < end) {
+			size_t len = strnlen(p, (size_t)(end - p));
+			if (len == (size_t)(end - p))
+				die("%s: %s: unterminated string", f->path, secname);
+			if (len)
+				fn(ctx, f, p);
+			p += len + 1;
+		}
+	}
+}

@@ -34,6 +34,11 @@ int elf_sec_is_alloc(struct elf_file *f, size_t idx);
 int elf_find_sym(struct elf_file *f, const char *name, GElf_Sym *out);
 /* The value of a symbol the linker script defines; dies when missing. */
 uint32_t elf_need_sym(struct elf_file *f, const char *name);
+/* Call fn for each non-empty NUL-terminated string of every section
+ * named secname (the key=value lists .rmod_info and .rmod_imports); dies
+ * on an unterminated one. */
+typedef void (*elf_string_fn)(void *ctx, struct elf_file *f, const char *s);
+void elf_strings(struct elf_file *f, const char *secname, elf_string_fn fn, void *ctx);
 /* The name of the function or object covering addr, for messages (or NULL). */
 const char *elf_name_at(struct elf_file *f, uint64_t addr);
 

@@ -63,33 +63,19 @@ static int cmp_listed(const void *a, const void *b)
 	return strcmp(((const struct listed *)a)->name, ((const struct listed *)b)->name);
 }
 
+static void import_entry(void *ctx, struct elf_file *f, const char *p)
+{
+	struct conv *c = ctx;
+	int weak = !strncmp(p, "weak=", 5);
+	if ((!weak && strncmp(p, "site=", 5)) || !p[5])
+		die("%s: .rmod_imports: unknown entry '%s'", f->path, p);
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+	c->v[c->n++] = (struct listed){p + 5, weak};
+}
+
 static void read_import_list(struct elf_file *f, struct conv *c)
 {
-	Elf_Scn *s = NULL;
-	while ((s = elf_nextscn(f->e, s))) {
-		GElf_Shdr sh;
-		elf_shdr(f, s, &sh);
-		const char *n = elf_strptr(f->e, f->shstrndx, sh.sh_name);
-		if (!n || strcmp(n, ".rmod_imports") || sh.sh_type == SHT_NOBITS)
-			continue;
-		Elf_Data *data = elf_getdata(s, NULL);
-		if (!data || !data->d_buf)
-			die("%s: .rmod_imports: no data", f->path);
-		const char *p = data->d_buf, *end = p + data->d_size;
-		while (p < end) {
-			size_t len = strnlen(p, (size_t)(end - p));
-			if (len == (size_t)(end - p))
-				die("%s: .rmod_imports: unterminated string", f->path);
-			int weak = !strncmp(p, "weak=", 5);
-			if ((weak || !strncmp(p, "site=", 5)) && p[5]) {
-				c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
-				c->v[c->n++] = (struct listed){p + 5, weak};
-			} else if (len) {
-				die("%s: .rmod_imports: unknown entry '%s'", f->path, p);
-			}
-			p += len + 1;
-		}
-	}
+	elf_strings(f, ".rmod_imports", import_entry, c);
 	if (c->n > 1)
 		qsort(c->v, c->n, sizeof(*c->v), cmp_listed);
 }
