@@ -9,6 +9,9 @@
  *                                                 be a fixup we know (catches
  *                                                 ld-made words such as GOT
  *                                                 entries, which carry no relocs)
+ *
+ * --from-elf converts a base-0 module.elf alone, without a probe link, so
+ * it refuses GOT references (GOT32/GOT32X) rather than miss their words.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -415,6 +418,7 @@ int main(int argc, char **argv)
 	if (from_elf) {
 		if (optind != argc)
 			die("--from-elf takes no other inputs");
+		o.elf_only = 1;
 		elf_to_module(from_elf, &o, &d);
 	} else {
 		if (optind == argc)

@@ -200,3 +200,20 @@ def test_import_flags_other_than_weak_are_refused(tmp_path, built):
             assert p.returncode == 0, p.stderr
         else:
             one_line_error(p, "RM_E_IMPORT")
+
+
+def test_from_elf_refuses_got_words_it_cannot_see(tmp_path, built):
+    """GOT entries are words ld writes without relocations; only the probe
+    link finds them, so --from-elf must refuse rather than drop them."""
+    c = tmp_path / "g.c"
+    c.write_text("int x, y; int *gp(void) { return &x; } int gy(void) { return y; }\n")
+    o = tmp_path / "g.o"
+    run(["gcc", "-m32", "-O2", "-fPIC", "-Wa,-mrelax-relocations=no", "-c", c, "-o", o])
+    out = tmp_path / "g.rmod"
+    run([tool("rmod-link"), "--save-temps", tmp_path / "t", "-o", out, o])
+    assert len(dump_json(out)["fixups"]) == 2  # the two GOT entries
+    again = tmp_path / "again.rmod"
+    p = run([tool("rmod-link"), "--from-elf", tmp_path / "t" / "module.elf", "-o", again],
+            check=False)
+    one_line_error(p, ".text+0xc", "R_386_GOT32", "GOT")
+    assert not again.exists()

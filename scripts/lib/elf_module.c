@@ -24,7 +24,7 @@ void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc 
 		die("%s: linked at 0x%x; rmod-link converts base-0 links only", path, start);
 	d->flags = o->bind_direct ? RMOD_F_BIND_DIRECT : 0;
 	elf_load_image(&f, d);
-	elf_imports_fixups(&f, d);
+	elf_imports_fixups(&f, d, o->elf_only);
 	elf_metadata(&f, o, d);
 
 	/* Versions from the module's own DWARF: its definitions for exports,

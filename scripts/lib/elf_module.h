@@ -17,6 +17,7 @@ struct conv_opts {
 	int strip;        /* leave out the SYMS table */
 	int bind_direct;
 	const char *label; /* names the module in messages instead of the ELF path */
+	int elf_only;      /* --from-elf: no probe link will check the result */
 };
 
 /* Convert; dies with a message naming the section and offset on

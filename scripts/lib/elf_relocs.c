@@ -56,6 +56,7 @@ struct conv {
 	struct mod_desc *d;
 	struct listed *v;
 	size_t n;
+	int elf_only; /* no probe link follows: GOT words cannot be found */
 };
 
 static int cmp_listed(const void *a, const void *b)
@@ -248,7 +249,13 @@ static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t o
 	case R_386_GOT32:
 	case R_386_GOT32X:
 		/* An offset into the GOT; the GOT words themselves are found by
-		 * the probe link (rmod-link), since ld emits no relocs for them. */
+		 * the probe link (rmod-link), since ld emits no relocs for them.
+		 * Without one, the module could not be proved complete. */
+		if (c->elf_only)
+			die("%s: %s+0x%x: %s against '%s' uses a GOT entry, which ld writes "
+			    "without a relocation; --from-elf cannot account for it (link the "
+			    "objects with rmod-link instead)",
+			    f->path, sec, off, r386_name(type), *name ? name : "(section)");
 		return;
 	default:
 		break;
@@ -258,7 +265,7 @@ static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t o
 }
 
 
-void elf_imports_fixups(struct elf_file *f, struct mod_desc *d)
+void elf_imports_fixups(struct elf_file *f, struct mod_desc *d, int elf_only)
 {
 	const char *path = f->path;
 	/* IAT imports: one slot symbol each. */
@@ -273,7 +280,7 @@ void elf_imports_fixups(struct elf_file *f, struct mod_desc *d)
 							.need = RMOD_NEED_ANY,
 							.slot = (uint32_t)s.st_value});
 	}
-	struct conv c = {d, NULL, 0};
+	struct conv c = {d, NULL, 0, elf_only};
 	read_import_list(f, &c);
 	each_reloc(f, conv_rel, &c);
 	free(c.v);
