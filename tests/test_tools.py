@@ -6,6 +6,7 @@ import subprocess
 import pytest
 
 from conftest import MODS, ROOT, dump_json, module_cflags, run, tool
+from differential import check_against_ld
 import rmodfile
 
 
@@ -217,3 +218,21 @@ def test_from_elf_refuses_got_words_it_cannot_see(tmp_path, built):
             check=False)
     one_line_error(p, ".text+0xc", "R_386_GOT32", "GOT")
     assert not again.exists()
+
+
+def test_absolute_zero_symbol_is_a_constant_not_an_import(tmp_path, built):
+    """Imports are the undefined symbols (and rmod-link's own list of them),
+    not every global absolute symbol that happens to be 0."""
+    o = compile_c(tmp_path, "usezero", "extern char zero[], one[];\n"
+                  "char *z(void) { return zero; }\nchar *w(void) { return one; }\n")
+    asm = tmp_path / "zero.s"
+    asm.write_text(".globl zero\n.set zero, 0\n.globl one\n.set one, 1\n"
+                   ".section .note.GNU-stack,\"\",@progbits\n")
+    ao = tmp_path / "zero.o"
+    run(["as", "--32", "-o", ao, asm])
+    out = tmp_path / "z.rmod"
+    run([tool("rmod-link"), "--save-temps", tmp_path / "t", "-o", out, o, ao])
+    info = dump_json(out)
+    assert info["imports"] == [] and info["sites"] == []
+    assert load(out, tmp_path).returncode == 0
+    check_against_ld(out, tmp_path / "t", tmp_path, "zero", 4)
