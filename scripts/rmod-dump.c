@@ -302,7 +302,7 @@ int main(int argc, char **argv)
 		print_json(path, &m, &fx, &sz, list);
 	else
 		print_text(path, &m, &fx, &sz, list, deps);
-	free(fx.v);
-	free(file);
+	xfree(fx.v);
+	xfree(file);
 	return 0;
 }

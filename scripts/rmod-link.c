@@ -102,7 +102,7 @@ static void copy_file(const char *from, const char *to)
 	size_t n;
 	uint8_t *b = read_file(from, &n);
 	write_file(to, b, n);
-	free(b);
+	xfree(b);
 }
 
 /* Shell-quote a path for link.sh. */
@@ -147,7 +147,7 @@ static void write_link_sh(const char *dir, char **inputs, size_t n)
 	fputs(" \"$D/rmod-support.a\" \"$D/libgcc.a\" \"$@\"\n", f);
 	fclose(f);
 	chmod(p, 0755);
-	free(p);
+	xfree(p);
 }
 
 static int link_at(const char *dir, uint32_t base, const char *out, char **extra, size_t nextra)
@@ -162,8 +162,8 @@ static int link_at(const char *dir, uint32_t base, const char *out, char **extra
 	for (size_t i = 0; i < nextra; i++)
 		argv[4 + i] = extra[i];
 	int rc = run(argv);
-	free(argv[1]);
-	free(argv);
+	xfree(argv[1]);
+	xfree(argv);
 	return rc;
 }
 
@@ -204,9 +204,9 @@ static void write_imports(const char *dir, char **names, size_t n, const struct 
 	char *argv[] = {"as", "--32", "-o", o, p, NULL};
 	if (run(argv))
 		die("assembling %s failed", p);
-	free(o);
-	free(p);
-	free(imp);
+	xfree(o);
+	xfree(p);
+	xfree(imp);
 }
 
 /* Link again at PROBE_BASE with every site import at its own address,
@@ -236,12 +236,12 @@ static void probe_check(const char *dir, struct mod_desc *d, char **names, size_
 	if (bad)
 		die("overlapping base fixups at 0x%x", d->fixups[bad - 1]);
 	remove(path);
-	free(path);
-	free(img);
+	xfree(path);
+	xfree(img);
 	for (size_t i = 0; i < n; i++)
-		free(extra[i]);
-	free(extra);
-	free(vals);
+		xfree(extra[i]);
+	xfree(extra);
+	xfree(vals);
 }
 
 /* What every module may need and no input provides: the hidden
@@ -266,9 +266,9 @@ static void write_support(const char *dir)
 	char *ar[] = {"ar", "rcsD", lib, obj, NULL};
 	if (run(as) || run(ar))
 		die("building %s failed", lib);
-	free(src);
-	free(obj);
-	free(lib);
+	xfree(src);
+	xfree(obj);
+	xfree(lib);
 }
 
 /* The 32-bit libgcc (gcc-multilib) for __udivdi3 and friends. */
@@ -288,7 +288,7 @@ static void copy_libgcc(const char *dir)
 		die("%s: 32-bit libgcc not found (is gcc-multilib installed?)", path);
 	char *to = path_in(dir, "libgcc.a");
 	copy_file(path, to);
-	free(to);
+	xfree(to);
 }
 
 /* Record which provider each import comes from (the module's needs) and
@@ -334,7 +334,7 @@ static void resolve_providers(struct mod_desc *d, const struct provider_set *ps,
 		    "defer to load time): %s",
 		    (char *)missing.p);
 	}
-	free(missing.p);
+	xfree(missing.p);
 }
 
 static char **read_list(const char *path, char **list, size_t *n)
@@ -352,7 +352,7 @@ static char **read_list(const char *path, char **list, size_t *n)
 		list = xrealloc(list, (*n + 1) * sizeof(char *));
 		list[(*n)++] = xstrdup(s);
 	}
-	free(text);
+	xfree(text);
 	return list;
 }
 
@@ -446,11 +446,11 @@ int main(int argc, char **argv)
 			check_input(inputs[i]);
 			char *to = path_in(dir, base_name(inputs[i]));
 			copy_file(inputs[i], to);
-			free(to);
+			xfree(to);
 		}
 		char *ld = path_in(dir, "module.ld");
 		write_file(ld, rmod_module_ld, strlen(rmod_module_ld));
-		free(ld);
+		xfree(ld);
 		char *imp_o = path_in(dir, "imports.o");
 		remove(imp_o);
 		write_link_sh(dir, inputs, ninputs);
@@ -496,9 +496,9 @@ int main(int argc, char **argv)
 		o.label = label;
 		elf_to_module(elf, &o, &d);
 		probe_check(dir, &d, sites, nextra);
-		free(elf);
-		free(imp_o);
-		free(pass1);
+		xfree(elf);
+		xfree(imp_o);
+		xfree(pass1);
 	}
 
 	/* Without providers rmod-link cannot know what the kernel offers,

@@ -7,9 +7,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* An open file and its libelf handles (an archive and the member being
+ * read), owned by the arena until elf_handle_close, so that a refusal in
+ * the middle of reading leaks neither. */
+struct elf_handle {
+	int fd;     /* -1 when the file could not be opened */
+	Elf *e;     /* NULL when libelf could not read it */
+	Elf *member;
+};
+struct elf_handle *elf_handle_open(const char *path);
+void elf_handle_close(struct elf_handle *h);
+
 struct elf_file {
 	const char *path; /* names the file in messages */
-	int fd;
+	struct elf_handle *h;
 	Elf *e;
 	size_t shstrndx, nsec;
 	Elf_Scn *symscn;

@@ -17,8 +17,8 @@ static void add_param(struct elf_file *f, struct mod_desc *d, const char *spec)
 	const char *c1 = strchr(spec, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 	if (!c2)
 		die("%s: .rmod_info: malformed parameter '%s'", f->path, spec);
-	char *name = strndup(spec, (size_t)(c1 - spec));
-	char *type = strndup(c1 + 1, (size_t)(c2 - c1 - 1));
+	char *name = xstrndup(spec, (size_t)(c1 - spec));
+	char *type = xstrndup(c1 + 1, (size_t)(c2 - c1 - 1));
 	uint16_t t = 0;
 	for (uint16_t i = 1; i <= RMOD_PARAM_STRING; i++)
 		if (!strcmp(type, types[i]))
@@ -50,7 +50,7 @@ static void add_param(struct elf_file *f, struct mod_desc *d, const char *spec)
 	d->params = xrealloc(d->params, (d->nparams + 1) * sizeof(*d->params));
 	d->params[d->nparams++] = (struct mod_param){name, xstrdup(c2 + 1), (uint32_t)s.st_value,
 						     (uint32_t)s.st_size, t};
-	free(type);
+	xfree(type);
 }
 
 /* key=value strings from .rmod_info. */
@@ -182,7 +182,7 @@ void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc
 			continue;
 		add_export(f, d, &s, n);
 	}
-	free(exports);
+	xfree(exports);
 
 	/* A compact symbol table for fault attribution. */
 	for (size_t i = 1; !o->strip && i < f->nsyms; i++) {

@@ -283,7 +283,7 @@ void elf_imports_fixups(struct elf_file *f, struct mod_desc *d, int elf_only)
 	struct conv c = {d, NULL, 0, elf_only};
 	read_import_list(f, &c);
 	each_reloc(f, conv_rel, &c);
-	free(c.v);
+	xfree(c.v);
 	mod_sort_imports(d->imports, d->nimports);
 	/* The k-th IAT import in table order must own the k-th slot. */
 	uint32_t slot = d->iat_start;

@@ -76,6 +76,6 @@ void probe_reconcile(struct mod_desc *d, const struct probe *p)
 			    o);
 	}
 	mod_sort_imports(d->imports, d->nimports);
-	free(have);
-	free(known);
+	xfree(have);
+	xfree(known);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elf_file.h"
 #include "loader.h"
 #include "util.h"
 
@@ -74,8 +75,8 @@ static void from_kernel_elf(struct provider_set *s, const char *path)
 {
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf: %s", elf_errmsg(-1));
-	int fd = open(path, O_RDONLY);
-	Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
+	struct elf_handle *h = elf_handle_open(path);
+	Elf *e = h->e;
 	size_t shstrndx;
 	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx))
 		die("%s: not an ELF file", path);
@@ -105,8 +106,7 @@ static void from_kernel_elf(struct provider_set *s, const char *path)
 	if (!found)
 		die("%s: no .kexports section: not an rmod kernel", path);
 	stamp_table(s, first);
-	elf_end(e);
-	close(fd);
+	elf_handle_close(h);
 }
 
 /* ABI text (rmod-abi dump): "NAME 0xVERSION KIND PROVIDER" per export
@@ -122,11 +122,11 @@ static void from_abi_text(struct provider_set *s, const char *path, const char *
 		if (len && p[0] != '#' && p[0] != ' ' && p[0] != '\t') {
 			char name[256], kind[16], prov[256];
 			unsigned ver;
-			char *l = strndup(p, len);
+			char *l = xstrndup(p, len);
 			if (sscanf(l, "%255s 0x%x %15s %255s", name, &ver, kind, prov) != 4)
 				die("%s:%u: not an ABI line: %s", path, line, l);
 			add(s, name, ver, strcmp(kind, "data") ? RMOD_EXP_FUNC : RMOD_EXP_DATA, prov, 0);
-			free(l);
+			xfree(l);
 		}
 		p += len + (eol ? 1 : 0);
 	}
@@ -147,7 +147,7 @@ void providers_add(struct provider_set *s, const char *path)
 			die("%s: neither a module, a kernel ELF nor an ABI file", path);
 		from_abi_text(s, path, (const char *)buf);
 	}
-	free(buf);
+	xfree(buf);
 }
 
 const struct provided *providers_find(const struct provider_set *s, const char *name)

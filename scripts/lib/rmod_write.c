@@ -307,13 +307,13 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	}
 	rm_put32(h + RMOD_H_CRC32, rm_crc32(0, out->p, out->len));
 
-	free(fx.p);
-	free(imp.p);
-	free(sites.p);
-	free(exp.p);
-	free(needs.p);
-	free(bound.p);
-	free(params.p);
-	free(syms.p);
+	xfree(fx.p);
+	xfree(imp.p);
+	xfree(sites.p);
+	xfree(exp.p);
+	xfree(needs.p);
+	xfree(bound.p);
+	xfree(params.p);
+	xfree(syms.p);
 	strtab_free(&st);
 }
