@@ -211,11 +211,15 @@ static void write_imports(const char *dir, char **names, size_t n, const struct 
 
 /* Link again at PROBE_BASE with every site import at its own address,
  * and reconcile (lib/probe_link.c). */
-static void probe_check(const char *dir, struct mod_desc *d, char **names, size_t n)
+static void probe_check(const char *dir, struct mod_desc *d, const struct undef *sites,
+			size_t n)
 {
-	char **extra = xcalloc(n ? n : 1, sizeof(char *));
-	uint32_t *vals = xcalloc(n ? n : 1, sizeof(uint32_t));
+	char **extra = xcalloc(n, sizeof(char *)), **names = xcalloc(n, sizeof(char *));
+	uint32_t *vals = xcalloc(n, sizeof(uint32_t));
+	int *weak = xcalloc(n, sizeof(int));
 	for (size_t i = 0; i < n; i++) {
+		names[i] = sites[i].name;
+		weak[i] = sites[i].weak;
 		size_t len = strlen(names[i]) + 32;
 		vals[i] = PROBE_IMPORT0 + (uint32_t)(i + 1) * 0x1010u;
 		extra[i] = xmalloc(len);
@@ -230,7 +234,7 @@ static void probe_check(const char *dir, struct mod_desc *d, char **names, size_
 	if (size != d->mem_size)
 		die("probe link at 0x%x has a different layout (%u vs %u bytes)", PROBE_BASE, size,
 		    d->mem_size);
-	struct probe pr = {PROBE_BASE, img, names, vals, n};
+	struct probe pr = {PROBE_BASE, img, names, vals, weak, n};
 	probe_reconcile(d, &pr);
 	size_t bad = sort_offsets(d->fixups, d->nfixups);
 	if (bad)
@@ -241,7 +245,9 @@ static void probe_check(const char *dir, struct mod_desc *d, char **names, size_
 	for (size_t i = 0; i < n; i++)
 		xfree(extra[i]);
 	xfree(extra);
+	xfree(names);
 	xfree(vals);
+	xfree(weak);
 }
 
 /* What every module may need and no input provides: the hidden
@@ -464,7 +470,7 @@ int main(int argc, char **argv)
 		size_t nu;
 		struct undef *u = elf_undefined(pass1, &nu);
 		remove(pass1);
-		char **thunks = NULL, **extra = NULL, **sites = NULL;
+		char **thunks = NULL, **extra = NULL;
 		struct undef *site_u = NULL;
 		size_t nthunks = 0, nextra = 0;
 		for (size_t i = 0; i < nu; i++) {
@@ -477,9 +483,7 @@ int main(int argc, char **argv)
 			} else {
 				size_t n = strlen(u[i].name) + 16;
 				extra = xrealloc(extra, (nextra + 1) * sizeof(char *));
-				sites = xrealloc(sites, (nextra + 1) * sizeof(char *));
 				site_u = xrealloc(site_u, (nextra + 1) * sizeof(*site_u));
-				sites[nextra] = u[i].name;
 				site_u[nextra] = u[i];
 				extra[nextra] = xmalloc(n);
 				snprintf(extra[nextra++], n, "--defsym=%s=0", u[i].name);
@@ -495,7 +499,7 @@ int main(int argc, char **argv)
 		snprintf(label, ln, "%s (linked at 0)", out);
 		o.label = label;
 		elf_to_module(elf, &o, &d);
-		probe_check(dir, &d, sites, nextra);
+		probe_check(dir, &d, site_u, nextra);
 		xfree(elf);
 		xfree(imp_o);
 		xfree(pass1);
