@@ -499,7 +499,10 @@ int main(int argc, char **argv)
 		snprintf(label, ln, "%s (linked at 0)", out);
 		o.label = label;
 		elf_to_module(elf, &o, &d);
+		size_t before = d.nimports;
 		probe_check(dir, &d, site_u, nextra);
+		if (d.nimports != before) /* imports only GOT entries refer to */
+			elf_versions(elf, &d);
 		xfree(elf);
 		xfree(imp_o);
 		xfree(pass1);

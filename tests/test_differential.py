@@ -96,6 +96,8 @@ def test_weak_imports_match_gnu_ld(present, mode, pic, tmp_path, built):
     info = dump_json(out)
     weak = {i["name"]: i["weak"] for i in info["imports"]}
     assert weak == {"hook": True, "wdata": True, "strong": False}
+    # Versioned from the module's DWARF, however the import was found.
+    assert all(i["version"] for i in info["imports"]), info["imports"]
     # Weak imports bind at their sites, so that an absent one reads as 0.
     assert all(i["bind"] == "sites" for i in info["imports"] if i["weak"])
     absent = () if present else ("hook", "wdata")

@@ -24,4 +24,9 @@ struct conv_opts {
  * anything it cannot represent. */
 void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc *d);
 
+/* Versions from the module's own DWARF: its definitions for exports, its
+ * declarations for imports; 0 where it has none (no -g).  elf_to_module
+ * calls it; call it again after adding imports (the probe link). */
+void elf_versions(const char *path, struct mod_desc *d);
+
 #endif
