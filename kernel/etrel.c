@@ -1,16 +1,17 @@
-/* The ET_REL loader: `ld -r` objects (.ko), placed section by section and
- * relocated with a symbol lookup per undefined symbol, as Linux's module
- * loader does (resolve every symbol once, then apply the relocations).
- * It shares the export registry and the lifecycle with the rmod loader,
- * so the two can be compared on the same modules in one kernel. */
+/* The ET_REL loader back end: `ld -r` objects (.ko), placed section by
+ * section, then resolved and relocated as Linux's module loader does
+ * (docs/COMPARE.md maps each step to Linux's functions).  It plugs into
+ * the same lifecycle as the rmod back end, so the two can be compared on
+ * the same modules in one kernel. */
 #include "etrel.h"
 
 #include "elf32.h"
 #include "heap.h"
-#include "io.h"
 #include "kprintf.h"
 #include "modarea.h"
 #include "rmod/kernel.h"
+#include "exports.h"
+#include "strict_rwx.h"
 #include "symtab.h"
 
 #define PAGE 4096u
@@ -214,178 +215,234 @@ static const struct elf32_sym *find_defined(const struct ko *k, const char *name
 	return 0;
 }
 
-int etrel_load(const struct bootfile *bf, const char *name)
+/* The scratch of one load: the object's view, each section's image offset
+ * (then its address, as Linux's sh_addr) and each symbol's value. */
+struct etrel_scratch {
+	struct ko k;
+	uint32_t init_off, exit_off;
+};
+
+static int etrel_match(const struct bootfile *bf)
+{
+	return bf->size >= 4 && !memcmp(bf->data, "\177ELF", 4);
+}
+
+static void etrel_close(struct load *l)
+{
+	kfree(l->priv);
+	l->priv = 0;
+}
+
+/* The image offset of an entry point named in .rmod_info, RMOD_NONE
+ * without one; -1 if it names no loaded symbol. */
+static int entry(const struct ko *k, const char *file, const char *what, const char *sym,
+		 uint32_t *off)
+{
+	const struct elf32_sym *y;
+	*off = RMOD_NONE;
+	if (!sym)
+		return 0;
+	if (!(y = find_defined(k, sym)) || !loadable(k, y->st_shndx)) {
+		kprintf("insmod: %s: %s function '%s' not found\n", file, what, sym);
+		return -1;
+	}
+	*off = k->secoff[y->st_shndx] + y->st_value;
+	return 0;
+}
+
+/* Everything is checked and laid out before anything is written; the
+ * scratch (this struct, section offsets, symbol values) is one block. */
+static int etrel_open(struct load *l)
 {
 	struct ko k;
 	memset(&k, 0, sizeof(k));
-	k.f = bf->data;
-	k.size = bf->size;
-	uint64_t t0 = rdtsc();
-	if (validate(&k, name))
+	k.f = l->bf->data;
+	k.size = l->bf->size;
+	phase_step(&l->clk, "check-elf");
+	if (validate(&k, l->file))
 		return -1;
-	read_info(&k, name);
-	if (module_find(k.name)) {
-		kprintf("insmod: %s: module '%s' is already loaded\n", name, k.name);
+	read_info(&k, l->file);
+	phase_step(&l->clk, "alloc-scratch");
+	uint64_t bytes = sizeof(struct etrel_scratch) + 4ull * k.shnum + 4ull * (k.nsyms + 1);
+	struct etrel_scratch *s = bytes < RMOD_MAX_MEM ? kzalloc((size_t)bytes) : 0;
+	if (!s) {
+		kprintf("insmod: %s: out of memory for %u sections and %u symbols\n", l->file,
+			k.shnum, k.nsyms);
 		return -1;
 	}
-	k.secoff = kzalloc(k.shnum * sizeof(uint32_t));
-	uint32_t *val = kmalloc((k.nsyms ? k.nsyms : 1) * sizeof(uint32_t));
-	struct module *m = kzalloc(sizeof(*m));
-	if (!k.secoff || !val || !m || layout(&k)) {
-		kprintf("insmod: %s: out of memory\n", name);
+	l->priv = s;
+	k.secoff = (uint32_t *)(s + 1);
+	phase_step(&l->clk, "layout");
+	if (layout(&k)) {
+		kprintf("insmod: %s: image larger than %u bytes\n", l->file, RMOD_MAX_MEM);
 		goto fail;
 	}
-	uint32_t init_off = RMOD_NONE, exit_off = RMOD_NONE;
-	const struct elf32_sym *y;
-	if (k.init) {
-		if (!(y = find_defined(&k, k.init)) || !loadable(&k, y->st_shndx)) {
-			kprintf("insmod: %s: init function '%s' not found\n", name, k.init);
-			goto fail;
-		}
-		init_off = k.secoff[y->st_shndx] + y->st_value;
-	}
-	if (k.exit) {
-		if (!(y = find_defined(&k, k.exit)) || !loadable(&k, y->st_shndx)) {
-			kprintf("insmod: %s: exit function '%s' not found\n", name, k.exit);
-			goto fail;
-		}
-		exit_off = k.secoff[y->st_shndx] + y->st_value;
-	}
-	uint64_t t1 = rdtsc();
-
-	/* Resolve: every undefined symbol looked up once, by name. */
-	uint32_t base = (uint32_t)modarea_alloc(k.mem_size);
-	if (!base) {
-		kprintf("insmod: %s: out of memory for a %u-byte image\n", name, k.mem_size);
+	phase_step(&l->clk, "entry-points");
+	if (entry(&k, l->file, "init", k.init, &s->init_off) ||
+	    entry(&k, l->file, "exit", k.exit, &s->exit_off))
 		goto fail;
-	}
-	uint64_t t2 = rdtsc();
-	m->base = base;
-	for (uint32_t i = 1; i < k.nsyms; i++) {
-		const struct elf32_sym *s = &k.sym[i];
-		if (s->st_shndx == SHN_UNDEF) {
-			const char *n = k.str + s->st_name;
-			const struct ksym *ks = *n ? sym_lookup(n, rmod_hash(n)) : 0;
-			if (!ks) {
-				if (ELF32_ST_BIND(s->st_info) == STB_WEAK || !*n) {
-					val[i] = 0;
-					continue;
-				}
-				kprintf("insmod: %s: unresolved import '%s' (RM_E_UNRESOLVED)\n", name, n);
-				modarea_free(base, k.mem_size);
-				goto fail;
-			}
-			m->n_lookups++;
-			val[i] = ks->sym.addr;
-			if (module_add_use(m, ks->owner)) {
-				modarea_free(base, k.mem_size);
-				goto fail;
-			}
-		} else if (s->st_shndx == SHN_ABS) {
-			val[i] = s->st_value;
-		} else if (s->st_shndx < SHN_LORESERVE && loadable(&k, s->st_shndx)) {
-			val[i] = base + k.secoff[s->st_shndx] + s->st_value;
-		} else {
-			val[i] = 0;
-		}
-	}
-	uint64_t t3 = rdtsc();
+	s->k = k;
+	l->modname = s->k.name;
+	return 0;
+fail:
+	etrel_close(l);
+	return -1;
+}
 
-	/* Copy section by section; bss is zeroed. */
-	uint8_t *img = (uint8_t *)base;
-	for (uint32_t i = 0; i < k.shnum; i++) {
-		if (!loadable(&k, i))
+/* Exports, from the same .rmod_info strings rmod-link reads. */
+static int build_exports(struct module *m, const struct ko *k, const uint32_t *val,
+			 const char *file)
+{
+	for (uint32_t i = 0; i < k->shnum; i++) {
+		if (strcmp(sec_name(k, i), ".rmod_info"))
 			continue;
-		if (k.sh[i].sh_type == SHT_NOBITS)
-			memset(img + k.secoff[i], 0, k.sh[i].sh_size);
-		else
-			memcpy(img + k.secoff[i], k.f + k.sh[i].sh_offset, k.sh[i].sh_size);
-	}
-	uint64_t t4 = rdtsc();
-
-	/* Relocate. */
-	for (uint32_t i = 0; i < k.shnum; i++) {
-		const struct elf32_shdr *r = &k.sh[i];
-		if (r->sh_type != SHT_REL || !loadable(&k, r->sh_info))
-			continue;
-		const struct elf32_rel *rel = (const void *)(k.f + r->sh_offset);
-		uint32_t n = r->sh_size / sizeof(*rel);
-		uint8_t *sec = img + k.secoff[r->sh_info];
-		for (uint32_t j = 0; j < n; j++) {
-			u32_unaligned *p = (u32_unaligned *)(void *)(sec + rel[j].r_offset);
-			uint32_t s = val[ELF32_R_SYM(rel[j].r_info)];
-			switch (ELF32_R_TYPE(rel[j].r_info)) {
-			case R_386_32:
-				*p += s;
-				break;
-			case R_386_PC32:
-			case R_386_PLT32:
-				*p += s - (uint32_t)p;
-				break;
-			}
-		}
-		m->n_relocs += n;
-	}
-	uint64_t t5 = rdtsc();
-
-	/* Exports, from the same .rmod_info strings rmod-link reads. */
-	for (uint32_t i = 0; i < k.shnum; i++) {
-		if (strcmp(sec_name(&k, i), ".rmod_info"))
-			continue;
-		const char *p = (const char *)k.f + k.sh[i].sh_offset, *end = p + k.sh[i].sh_size;
+		const char *p = (const char *)k->f + k->sh[i].sh_offset, *end = p + k->sh[i].sh_size;
 		while (p < end) {
 			const char *z = memchr(p, 0, (size_t)(end - p));
 			if (!z)
 				break;
 			if (!strncmp(p, "export=", 7)) {
-				y = find_defined(&k, p + 7);
+				const struct elf32_sym *y = find_defined(k, p + 7);
 				struct kexp *x = krealloc(m->kexps, (m->nkexps + 1) * sizeof(*x));
-				if (!y || !loadable(&k, y->st_shndx) || !x) {
-					kprintf("insmod: %s: cannot export '%s'\n", name, p + 7);
-					if (x)
-						m->kexps = x;
-					module_release(base, k.mem_size);
-					goto fail;
+				if (x)
+					m->kexps = x;
+				if (!y || !loadable(k, y->st_shndx) || !x) {
+					kprintf("insmod: %s: cannot export '%s'\n", file, p + 7);
+					return -1;
 				}
-				m->kexps = x;
 				m->kexps[m->nkexps++] = (struct kexp){
-					p + 7, val[y - k.sym],
+					p + 7, val[y - k->sym],
 					ELF32_ST_TYPE(y->st_info) == STT_OBJECT ? RMOD_EXP_DATA
 										: RMOD_EXP_FUNC};
 			}
 			p = z + 1;
 		}
 	}
-	kfree(val);
-	kfree(k.secoff);
+	return 0;
+}
+
+static int etrel_load(struct load *l, struct module **out)
+{
+	struct etrel_scratch *s = l->priv;
+	struct ko *k = &s->k;
+	uint32_t *secaddr = k->secoff, *val = secaddr + k->shnum;
+	const char *file = l->file;
+
+	/* Copy (Linux: layout_and_allocate, move_module): allocate, copy each
+	 * section, zero bss, and fix each section's address once. */
+	phase_to(&l->clk, PH_COPY);
+	phase_step(&l->clk, "alloc-module");
+	struct module *m = kzalloc(sizeof(*m));
+	phase_step(&l->clk, "alloc-image");
+	uint32_t base = m ? (uint32_t)modarea_alloc(k->mem_size) : 0;
+	if (!base) {
+		kfree(m);
+		kprintf("insmod: %s: out of memory for a %u-byte image\n", file, k->mem_size);
+		goto fail;
+	}
+	m->base = base;
+	uint8_t *img = (uint8_t *)base;
+	phase_step(&l->clk, "copy");
+	for (uint32_t i = 0; i < k->shnum; i++) {
+		if (!loadable(k, i)) {
+			secaddr[i] = 0;
+			continue;
+		}
+		if (k->sh[i].sh_type == SHT_NOBITS)
+			memset(img + secaddr[i], 0, k->sh[i].sh_size);
+		else
+			memcpy(img + secaddr[i], k->f + k->sh[i].sh_offset, k->sh[i].sh_size);
+		secaddr[i] += base;
+	}
+
+	/* Resolve (Linux: simplify_symbols): one pass over the symbols; only
+	 * undefined ones are looked up, each once, and take a reference. */
+	phase_to(&l->clk, PH_LINK);
+	phase_step(&l->clk, "resolve+refs");
+	const struct elf32_sym *sym = k->sym;
+	for (uint32_t i = 1; i < k->nsyms; i++) {
+		uint16_t sx = sym[i].st_shndx;
+		if (sx == SHN_UNDEF) {
+			const char *n = k->str + sym[i].st_name;
+			const struct ksym *ks = *n ? sym_lookup(n, rmod_hash(n)) : 0;
+			if (!ks) {
+				if (ELF32_ST_BIND(sym[i].st_info) == STB_WEAK || !*n) {
+					val[i] = 0;
+					continue;
+				}
+				kprintf("insmod: %s: unresolved import '%s' (RM_E_UNRESOLVED)\n", file, n);
+				goto fail_image;
+			}
+			m->n_lookups++;
+			val[i] = ks->sym.addr;
+			if (refs_add(m, ks->owner)) {
+				kprintf("insmod: %s: out of memory for references\n", file);
+				goto fail_image;
+			}
+		} else if (sx < SHN_LORESERVE) {
+			val[i] = secaddr[sx] + sym[i].st_value;
+		} else {
+			val[i] = sym[i].st_value; /* SHN_ABS */
+		}
+	}
+
+	/* Relocate (Linux: apply_relocations, i386 apply_relocate). */
+	phase_to(&l->clk, PH_FIX);
+	phase_step(&l->clk, "relocate");
+	for (uint32_t i = 0; i < k->shnum; i++) {
+		const struct elf32_shdr *r = &k->sh[i];
+		if (r->sh_type != SHT_REL || !secaddr[r->sh_info])
+			continue;
+		const struct elf32_rel *rel = (const void *)(k->f + r->sh_offset);
+		uint32_t n = r->sh_size / sizeof(*rel);
+		uint8_t *sec = (uint8_t *)secaddr[r->sh_info];
+		for (uint32_t j = 0; j < n; j++) {
+			u32_unaligned *p = (u32_unaligned *)(void *)(sec + rel[j].r_offset);
+			uint32_t v = val[ELF32_R_SYM(rel[j].r_info)];
+			switch (ELF32_R_TYPE(rel[j].r_info)) {
+			case R_386_32:
+				*p += v;
+				break;
+			case R_386_PC32:
+			case R_386_PLT32:
+				*p += v - (uint32_t)p;
+				break;
+			}
+		}
+		m->n_relocs += n;
+	}
+	phase_to(&l->clk, PH_UNTIMED);
+	phase_step(&l->clk, "exports");
+	if (build_exports(m, k, val, file))
+		goto fail_image;
 
 	m->kind = MOD_ETREL;
-	m->file = bf;
-	size_t nl = strlen(k.name);
+	m->file = l->bf;
+	size_t nl = strlen(k->name);
 	if (nl > RMOD_MAX_NAME)
 		nl = RMOD_MAX_NAME;
-	memcpy(m->name, k.name, nl);
+	memcpy(m->name, k->name, nl);
 	m->name[nl] = 0;
 	m->rm.name = m->name;
 	m->rm.desc = "";
-	m->rm.mem_size = m->rm.init_start = m->rm.init_text_end = k.mem_size;
-	m->rm.text_end = k.text_end;
-	m->rm.rodata_end = k.rodata_end;
-	m->rm.init_off = init_off;
-	m->rm.exit_off = exit_off;
-	m->ticks[PH_VALIDATE] = t1 - t0;
-	m->ticks[PH_BIND] = t3 - t2;          /* resolve */
-	m->ticks[PH_COPY] = (t2 - t1) + (t4 - t3); /* allocate + copy */
-	m->ticks[PH_REBASE] = t5 - t4;        /* relocate */
-	return module_finish(m, name, 0);
+	m->rm.mem_size = m->rm.init_start = m->rm.init_text_end = k->mem_size;
+	m->rm.text_end = k->text_end;
+	m->rm.rodata_end = k->rodata_end;
+	m->rm.init_off = s->init_off;
+	m->rm.exit_off = s->exit_off;
+	etrel_close(l);
+	*out = m;
+	return 0;
 
-fail:
-	if (m) {
-		kfree(m->uses);
-		kfree(m->kexps);
-	}
+fail_image:
+	module_release(base, k->mem_size);
+	kfree(m->uses);
+	kfree(m->kexps);
 	kfree(m);
-	kfree(val);
-	kfree(k.secoff);
+fail:
+	etrel_close(l);
 	return -1;
 }
+
+const struct loader_backend etrel_backend = {MOD_ETREL, etrel_match, etrel_open, etrel_load,
+					     etrel_close};

@@ -4,6 +4,9 @@
 #include "heap.h"
 #include "kprintf.h"
 #include "modarea.h"
+#include "addr2sym.h"
+#include "deps.h"
+#include "modlist.h"
 #include "module.h"
 #include "rmod/kernel.h"
 #include "serial.h"
@@ -56,27 +59,24 @@ void kmain(uint32_t magic, uint32_t mbi)
 	bootfiles_init(mbi);
 	memory_init(info);
 	symtab_init();
-	module_init();
+	addr2sym_init();
 	kprintf("%s: %u module file(s)\n", kernel_version, bootfile_count());
 	if (!has_word(cmdline, "noautoload")) {
 		for (unsigned i = 0; i < bootfile_count(); i++) {
 			struct bootfile *f = bootfile_at(i);
-			struct module *last = module_first();
-			while (last && last->next)
-				last = last->next;
+			struct module *last = module_last();
 			if (module_find(f->name)) /* already loaded as a dependency */
 				continue;
-			if (module_insmod(f->name, f->args))
+			if (module_insmod(f->name, f->args, 0))
 				continue;
 			/* One line per module this load brought in, providers included. */
-			for (struct module *m = last ? last->next : module_first(); m; m = m->next)
-				kprintf("boot: %s loaded at 0x%08x (validate=%llu copy=%llu "
-					"rebase=%llu bind=%llu init=%llu ticks)\n",
-					m->name, m->base, (unsigned long long)m->ticks[PH_VALIDATE],
-					(unsigned long long)m->ticks[PH_COPY],
-					(unsigned long long)m->ticks[PH_REBASE],
-					(unsigned long long)m->ticks[PH_BIND],
-					(unsigned long long)m->ticks[PH_INIT]);
+			for (struct module *m = last ? last->next : module_first(); m; m = m->next) {
+				kprintf("boot: %s loaded at 0x%08x (", m->name, m->base);
+				for (int p = 0; p < PH_COUNT; p++)
+					kprintf("%s%s=%llu", p ? " " : "", phase_name(m->kind, p),
+						(unsigned long long)m->ticks[p]);
+				kprintf(" ticks)\n");
+			}
 		}
 	}
 	kprintf("rmod kernel ready\n");
