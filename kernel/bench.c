@@ -95,7 +95,7 @@ void bench_soak(int argc, char **argv)
 	size_t heap0 = heap_bytes_in_use(), pages0 = modarea_pages_in_use();
 	uint32_t lo = 0xffffffffu, hi = 0, first = 0, changed = 0, bad = 0, done = 0;
 	for (; done < n; done++) {
-		if (module_insmod(argv[1], "", 1)) {
+		if (module_insmod(argv[1], "", LOAD_QUIET)) {
 			bad = 1;
 			break;
 		}

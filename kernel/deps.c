@@ -23,7 +23,7 @@ static void chain_msg(char *buf, size_t len, const char *const *chain, int depth
 }
 
 static int load_deps(const char *name, const char *args, const char **chain, int depth,
-		     const char *top, int quiet)
+		     const char *top, unsigned flags)
 {
 	char msg[200];
 	for (int i = 0; i < depth; i++)
@@ -47,18 +47,18 @@ static int load_deps(const char *name, const char *args, const char **chain, int
 		return -1;
 	}
 	struct load l;
-	if (module_open(&l, bf, name, args, quiet))
+	if (module_open(&l, bf, name, args, flags))
 		goto failed;
 	chain[depth] = name;
 	for (uint32_t i = 0; i < l.nneeds; i++) {
 		const char *need = l.need(&l, i);
 		if (module_find(need))
 			continue;
-		if (load_deps(need, 0, chain, depth + 1, top, quiet)) {
+		if (load_deps(need, 0, chain, depth + 1, top, flags)) {
 			module_close(&l);
 			return -1;
 		}
-		if (!quiet)
+		if (!(flags & LOAD_QUIET))
 			kprintf("insmod: %s: loaded %s for %s\n", top, need, name);
 	}
 	/* A sibling's providers may have brought this one in meanwhile. */
@@ -76,12 +76,12 @@ failed:
 	return -1;
 }
 
-int module_insmod(const char *name, const char *args, int quiet)
+int module_insmod(const char *name, const char *args, unsigned flags)
 {
 	const char *chain[MAX_DEPTH];
 	struct module *last = module_last();
 	phase_trace_reset();
-	if (load_deps(name, args, chain, 0, name, quiet) == 0)
+	if (load_deps(name, args, chain, 0, name, flags) == 0)
 		return 0;
 	/* Leave nothing half-loaded: unload what this insmod loaded, newest
 	 * first. */

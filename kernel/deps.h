@@ -3,8 +3,8 @@
 #ifndef KERNEL_DEPS_H
 #define KERNEL_DEPS_H
 
-/* 0 on success; otherwise one error line has been printed.  quiet
- * silences per-load notices (the soak). */
-int module_insmod(const char *name, const char *args, int quiet);
+/* 0 on success; otherwise one error line has been printed.  flags are
+ * LOAD_* (module.h), for every module this insmod loads. */
+int module_insmod(const char *name, const char *args, unsigned flags);
 
 #endif

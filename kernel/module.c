@@ -16,10 +16,10 @@
 static const struct loader_backend *const backends[] = {&etrel_backend, &rmod_backend};
 
 int module_open(struct load *l, const struct bootfile *bf, const char *file,
-		const char *args, int quiet)
+		const char *args, unsigned flags)
 {
 	memset(l, 0, sizeof(*l));
-	l->bf = bf, l->file = file, l->quiet = quiet;
+	l->bf = bf, l->file = file, l->flags = flags;
 	l->args = args && *args ? args : bf->args;
 	for (unsigned i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
 		if (backends[i]->match(bf))
@@ -76,7 +76,8 @@ int module_load(struct load *l)
 	modlist_add(m);
 	phase_to(&l->clk, PH_INIT);
 	phase_step(&l->clk, "init");
-	if (m->rm.init_off != RMOD_NONE) {
+	m->noinit = !!(l->flags & LOAD_NOINIT);
+	if (m->rm.init_off != RMOD_NONE && !m->noinit) {
 		int (*init)(void) = (int (*)(void))(m->base + m->rm.init_off);
 		int ret = init();
 		if (ret < 0) {
@@ -100,7 +101,7 @@ int module_load(struct load *l)
 
 void module_unload(struct module *m)
 {
-	if (m->rm.exit_off != RMOD_NONE)
+	if (m->rm.exit_off != RMOD_NONE && !m->noinit)
 		((void (*)(void))(m->base + m->rm.exit_off))();
 	modlist_remove(m);
 	exports_unpublish(m);

@@ -11,6 +11,10 @@
 
 enum { MOD_RMOD, MOD_ETREL };
 
+/* insmod flags: no per-load notices (the soak); load without running
+ * init (a measurement path; exit is then not run at rmmod either). */
+enum { LOAD_QUIET = 1, LOAD_NOINIT = 2 };
+
 /* An export of an ET_REL module (rmod modules read theirs from the file). */
 struct kexp {
 	const char *name;
@@ -27,6 +31,7 @@ struct module {
 	uint32_t base;
 	uint32_t core_size;  /* what stays after init */
 	uint32_t init_freed; /* bytes of init-only memory given back */
+	int noinit;          /* loaded with LOAD_NOINIT: init and exit never run */
 	uint64_t ticks[PH_COUNT];
 	struct module **uses; /* modules this one bound imports from */
 	uint32_t nuses;
@@ -46,7 +51,7 @@ struct load {
 	const struct bootfile *bf;
 	const char *file;    /* the name insmod was given, for messages */
 	const char *args;
-	int quiet;           /* no per-load notices (soak) */
+	unsigned flags;      /* LOAD_* */
 	struct phase_clock clk;
 	const struct loader_backend *be;
 	const char *modname; /* from the file, set by open */
@@ -67,7 +72,7 @@ struct loader_backend {
 /* Validate a boot file through its back end (timed as validate); 0, or -1
  * after one error line. */
 int module_open(struct load *l, const struct bootfile *bf, const char *file,
-		const char *args, int quiet);
+		const char *args, unsigned flags);
 /* Load an opened file: copy, fix, link through the back end, then
  * publish, protect, init.  On failure nothing stays. */
 int module_load(struct load *l);

@@ -80,7 +80,7 @@ static int rmod_load(struct load *l, struct module **out)
 	/* Resolution is part of binding; it runs before the first write. */
 	phase_to(&l->clk, PH_LINK);
 	phase_step(&l->clk, "resolve");
-	struct exports_lookup lk = {l->file, l->quiet, 0};
+	struct exports_lookup lk = {l->file, !!(l->flags & LOAD_QUIET), 0};
 	int rc = rm_resolve_hinted(&l->rm, sym_table_find, exports_resolve, &lk, addrs, &d);
 	if (rc) {
 		core_error(l->file, rc, &d);

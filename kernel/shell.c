@@ -35,18 +35,25 @@ static void cmd_lsmod(int argc, char **argv)
 
 static void cmd_insmod(int argc, char **argv)
 {
-	if (argc < 2) {
-		kprintf("insmod: usage: insmod NAME [PARAM=VALUE]...\n");
+	unsigned flags = 0;
+	int first = 1;
+	if (argc > 1 && !strcmp(argv[1], "--noinit")) {
+		flags |= LOAD_NOINIT;
+		first = 2;
+	}
+	if (argc <= first) {
+		kprintf("insmod: usage: insmod [--noinit] NAME [PARAM=VALUE]...\n");
 		return;
 	}
 	char args[LINE_MAX] = "";
 	size_t n = 0;
-	for (int i = 2; i < argc; i++)
-		n += (size_t)ksnprintf(args + n, sizeof(args) - n, "%s%s", i > 2 ? " " : "",
+	for (int i = first + 1; i < argc; i++)
+		n += (size_t)ksnprintf(args + n, sizeof(args) - n, "%s%s", i > first + 1 ? " " : "",
 				       argv[i]);
-	if (module_insmod(argv[1], args, 0) == 0) {
+	if (module_insmod(argv[first], args, flags) == 0) {
 		struct module *m = module_last();
-		kprintf("insmod: %s loaded at 0x%08x\n", m->name, m->base);
+		kprintf("insmod: %s loaded at 0x%08x%s\n", m->name, m->base,
+			m->noinit ? " (init not run)" : "");
 	}
 }
 
@@ -204,7 +211,7 @@ static const struct {
 } cmds[] = {
 	{"help", "list commands", cmd_help},
 	{"lsmod", "list loaded modules", cmd_lsmod},
-	{"insmod", "NAME [PARAM=VALUE]...: load a module handed over at boot", cmd_insmod},
+	{"insmod", "[--noinit] NAME [PARAM=VALUE]...: load a module handed over at boot", cmd_insmod},
 	{"rmmod", "NAME: unload a module", cmd_rmmod},
 	{"modinfo", "NAME: show a module or module file", cmd_modinfo},
 	{"ksyms", "[PATTERN]: list exported symbols", cmd_ksyms},
