@@ -71,12 +71,14 @@ def test_insmod_refuses_each_class_and_kernel_stays_usable(malformed):
 
 
 ETREL_CLASSES = {
-    "alignment_not_power_of_two", "bad_shentsize", "export_outside_section", "huge_alignment",
-    "info_without_data", "init_not_executable", "init_not_loaded", "init_outside_section",
-    "overlapping_sections", "rel_bad_symtab_link", "rel_for_non_alloc_section",
-    "rel_size_not_multiple", "reloc_null_symbol", "reloc_past_section",
+    "alignment_not_power_of_two", "bad_shentsize", "exit_not_executable",
+    "export_outside_section", "huge_alignment", "info_without_data", "init_not_executable",
+    "init_not_loaded", "init_outside_section", "no_section_headers", "overlapping_sections",
+    "rel_bad_symtab_link", "rel_for_non_alloc_section", "rel_size_not_multiple",
+    "rel_target_out_of_range", "reloc_null_symbol", "reloc_past_section",
     "reloc_symbol_not_loaded", "reloc_symbol_out_of_range", "section_overlaps_elf_header",
-    "shstrtab_not_strtab", "symbol_outside_section", "symbol_reserved_section",
+    "section_past_end_of_file", "shstrndx_out_of_range", "shstrtab_not_strtab",
+    "symbol_name_out_of_range", "symbol_outside_section", "symbol_reserved_section",
     "symbol_section_out_of_range", "symtab_size_not_multiple", "truncated_section_headers",
     "unsupported_reloc_type", "unterminated_strtab", "wrapped_bss"}
 
