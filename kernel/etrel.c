@@ -40,7 +40,7 @@ struct ko {
  * characters are replaced to keep the refusal on one line. */
 static int __attribute__((format(printf, 2, 3))) errf(const char *name, const char *fmt, ...)
 {
-	char what[192];
+	char what[256];
 	va_list ap;
 	va_start(ap, fmt);
 	kvsnprintf(what, sizeof(what), fmt, ap);
@@ -225,9 +225,11 @@ static int check_overlaps(const struct ko *k, const char *name)
 			continue;
 		const struct elf32_shdr *s = &k->sh[i];
 		uint64_t lo = s->sh_offset, hi = lo + s->sh_size;
-		const char *what = lo < sizeof(*e)			 ? "the ELF header"
-				   : lo < sh_end && e->e_shoff < hi ? "the section header table"
-								    : 0;
+		const char *what = 0;
+		if (lo < sizeof(*e))
+			what = "the ELF header";
+		else if (lo < sh_end && e->e_shoff < hi)
+			what = "the section header table";
 		if (what)
 			return errf(name, SEC " at 0x%x+0x%x overlaps %s", i, sec_name(k, i),
 				    s->sh_offset, s->sh_size, what);
@@ -329,8 +331,9 @@ static int check_rel_sections(const struct ko *k, const char *name)
 				    sec_name(k, i), r->sh_info, k->shnum);
 		const struct elf32_shdr *t = &k->sh[r->sh_info];
 		if (!holds_code_or_data(t->sh_type))
-			return errf(name, SEC ": relocates " SEC " of type %u, which holds no code or data",
-				    i, sec_name(k, i), r->sh_info, sec_name(k, r->sh_info), t->sh_type);
+			return errf(name,
+				    SEC ": relocates " SEC " of type %u, which holds no code or data", i,
+				    sec_name(k, i), r->sh_info, sec_name(k, r->sh_info), t->sh_type);
 		/* Debug info and .rmod_* are neither loaded nor relocated. */
 		if (loadable(k, r->sh_info) && check_relocs(k, name, i))
 			return -1;
@@ -368,10 +371,15 @@ static int check_info(const struct ko *k, const char *name)
 		const char *p = (const char *)k->f + k->sh[i].sh_offset;
 		const char *end = p + k->sh[i].sh_size;
 		for (const char *z; p < end && (z = memchr(p, 0, (size_t)(end - p))); p = z + 1) {
-			if ((!strncmp(p, "init=", 5) && check_named(k, name, "init function", p + 5, 1)) ||
-			    (!strncmp(p, "exit=", 5) && check_named(k, name, "exit function", p + 5, 1)) ||
-			    (!strncmp(p, "export=", 7) && check_named(k, name, "export", p + 7, 0)))
-				return -1;
+			int rc = 0;
+			if (!strncmp(p, "init=", 5))
+				rc = check_named(k, name, "init function", p + 5, 1);
+			else if (!strncmp(p, "exit=", 5))
+				rc = check_named(k, name, "exit function", p + 5, 1);
+			else if (!strncmp(p, "export=", 7))
+				rc = check_named(k, name, "export", p + 7, 0);
+			if (rc)
+				return rc;
 		}
 	}
 	return 0;
