@@ -494,21 +494,12 @@ static void etrel_close(struct load *l)
 	l->priv = 0;
 }
 
-/* The image offset of an entry point named in .rmod_info, RMOD_NONE
- * without one; -1 if it names no loaded symbol. */
-static int entry(const struct ko *k, const char *file, const char *what, const char *sym,
-		 uint32_t *off)
+/* The image offset of an entry point named in .rmod_info (validate made
+ * sure it is defined in a loaded executable section), or RMOD_NONE. */
+static uint32_t entry(const struct ko *k, const char *sym)
 {
-	const struct elf32_sym *y;
-	*off = RMOD_NONE;
-	if (!sym)
-		return 0;
-	if (!(y = find_defined(k, sym)) || !loadable(k, y->st_shndx)) {
-		kprintf("insmod: %s: %s function '%s' not found\n", file, what, sym);
-		return -1;
-	}
-	*off = k->secoff[y->st_shndx] + y->st_value;
-	return 0;
+	const struct elf32_sym *y = sym ? find_defined(k, sym) : 0;
+	return y ? k->secoff[y->st_shndx] + y->st_value : RMOD_NONE;
 }
 
 /* Everything is checked and laid out before anything is written; the
@@ -534,20 +525,13 @@ static int etrel_open(struct load *l)
 	l->priv = s;
 	k.secoff = (uint32_t *)(s + 1);
 	phase_step(&l->clk, "layout");
-	if (layout(&k)) {
-		kprintf("insmod: %s: image larger than %u bytes\n", l->file, RMOD_MAX_MEM);
-		goto fail;
-	}
+	layout(&k); /* validate checked the sizes with the same function */
 	phase_step(&l->clk, "entry-points");
-	if (entry(&k, l->file, "init", k.init, &s->init_off) ||
-	    entry(&k, l->file, "exit", k.exit, &s->exit_off))
-		goto fail;
+	s->init_off = entry(&k, k.init);
+	s->exit_off = entry(&k, k.exit);
 	s->k = k;
 	l->modname = s->k.name;
 	return 0;
-fail:
-	etrel_close(l);
-	return -1;
 }
 
 /* Exports, from the same .rmod_info strings rmod-link reads. */
