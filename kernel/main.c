@@ -8,6 +8,7 @@
 #include "deps.h"
 #include "modlist.h"
 #include "module.h"
+#include "rmod/bootcoll.h"
 #include "rmod/kernel.h"
 #include "serial.h"
 #include "shell.h"
@@ -29,10 +30,14 @@ static void memory_init(const uint32_t *mbi)
 	if (hi > (256u << 20)) /* what the page tables cover */
 		hi = 256u << 20;
 	paging_init(hi);
-	/* The upper half is the module area: images get their own pages. */
-	uintptr_t mid = lo + ((hi - lo) / 2 & ~(uintptr_t)4095);
+	/* The module area is a fixed window (rmod/bootcoll.h), so preferred
+	 * bases chosen at build time hold at every boot; with less memory it
+	 * is the upper half of what there is. */
+	uintptr_t mid = lo + ((hi - lo) / 2 & ~(uintptr_t)4095), mend = hi;
+	if (lo < RMOD_MODAREA_START && hi >= RMOD_MODAREA_END)
+		mid = RMOD_MODAREA_START, mend = RMOD_MODAREA_END;
 	heap_init(lo, mid);
-	modarea_init(mid, hi);
+	modarea_init(mid, mend);
 }
 
 static int has_word(const char *s, const char *w)
