@@ -149,6 +149,23 @@ def test_bad_modules_refused_with_one_line_and_kernel_stays_usable(tmp_path):
     assert "hello: init:" in out and re.search(r"^hello\s+0x", out, re.M)
 
 
+@pytest.mark.parametrize("form", ["rmod", "ko"])
+def test_insmod_noinit_loads_without_running_init_or_exit(form):
+    """The measurement path: insmod --noinit writes the image but runs
+    neither init nor, at rmmod, exit; the heap returns to its baseline."""
+    rc, out = qemu([MODS / f"hello.{form}"],
+                   ["stats", "insmod --noinit hello", "lsmod", "rmmod hello", "stats",
+                    "insmod --noinit", "halt 0"], args=["--no-autoload"])
+    assert rc == 0, out
+    assert re.search(r"^insmod: hello loaded at 0x[0-9a-f]{8} \(init not run\)$", out, re.M), out
+    assert "hello" in lsmod(out)
+    assert "hello: init" not in out and "hello: exit" not in out
+    assert "rmmod: hello unloaded" in out
+    heaps = heap_in_use(out)
+    assert heaps[0] == heaps[-1], heaps
+    assert "insmod: usage: insmod [--noinit] NAME" in out
+
+
 def test_absent_weak_import_loads_and_reads_null(tmp_path):
     """Weak undefined symbols are optional imports: one nobody exports
     binds to 0 (the module sees NULL and skips it), one the kernel exports
