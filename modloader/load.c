@@ -60,8 +60,8 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 	__builtin_memset(d, 0, sizeof(*d));
 	for (uint32_t i = 0; i < nimports; i++, e += RMOD_IMPORT_SIZE) {
 		if (b) {
-			uint32_t st = rm_le32(b + RMOD_BOUND_SIZE * i);
-			uint32_t hint = rm_le32(b + RMOD_BOUND_SIZE * i + 4);
+			uint32_t st = rm_le32(b + m->bound_size * i);
+			uint32_t hint = rm_le32(b + m->bound_size * i + 4);
 			if (st != stamp) { /* a new provider table: ask once */
 				stamp = st;
 				if (!st || !table_fn(ctx, st, &v, &n))
@@ -82,6 +82,16 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 	return RM_OK;
 }
 
+int rm_bind_needed(const struct rm_module *m, uint32_t base, const uint32_t *addrs)
+{
+	if (!(m->flags & RMOD_F_PREBOUND) || base != m->pref_base)
+		return 1;
+	for (uint32_t i = 0; i < m->nimports; i++)
+		if (addrs[i] != rm_prebound(m, i))
+			return 1;
+	return 0;
+}
+
 void rm_bind(const struct rm_module *m, void *dest, uint32_t base, const uint32_t *addrs)
 {
 	/* Locals, not m->: the stores below may alias m as far as C knows. */
@@ -91,6 +101,20 @@ void rm_bind(const struct rm_module *m, void *dest, uint32_t base, const uint32_
 		if (e[12] == RMOD_BIND_IAT)
 			rm_put32(img + rm_le32(e + 16), *a);
 	e = m->sites, end = e + RMOD_SITE_SIZE * m->nsites;
+	if (m->flags & RMOD_F_PREBOUND) {
+		/* Sites hold S' (+ addend, - P' when PC-relative) for the
+		 * prebound S' and the module at pref_base: add the differences. */
+		const uint8_t *b = m->bound + 8;
+		uint32_t moved = base - m->pref_base;
+		for (; e < end; e += RMOD_SITE_SIZE) {
+			uint32_t w = rm_le32(e), k = rm_le16(e + 4);
+			uint32_t v = addrs[k] - rm_le32(b + RMOD_PREBOUND_SIZE * k);
+			if (w & RMOD_SITE_PCREL)
+				v -= moved;
+			RM_ADD32(img + (w & RMOD_SITE_OFF_MASK), v);
+		}
+		return;
+	}
 	for (; e < end; e += RMOD_SITE_SIZE) {
 		uint32_t w = rm_le32(e);
 		uint32_t v = addrs[rm_le16(e + 4)];

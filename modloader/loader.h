@@ -100,6 +100,8 @@ struct rm_module {
 	uint32_t nsyms;
 	const uint8_t *bound; /* nimports entries when has_bound */
 	int has_bound;
+	uint32_t bound_size;  /* RMOD_BOUND_SIZE, or RMOD_PREBOUND_SIZE */
+	uint32_t pref_base;   /* the base the image is rebased to (0: plain) */
 };
 
 /* A decoded import or export entry. */
@@ -110,6 +112,7 @@ struct rm_import {
 	uint16_t need;
 	uint32_t where, nsites;
 	uint32_t stamp, hint; /* from BOUND; stamp 0 = no hint */
+	uint32_t prebound;    /* what the image has it bound to (prelinked) */
 };
 
 struct rm_export {
@@ -174,9 +177,22 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 /* The load phases.  dest must hold mem_size bytes; base is the address
  * the image will run at (on the host it differs from dest). */
 void rm_copy(const struct rm_module *m, void *dest);
+/* Rebase by base - pref_base (nothing when the module sits at its
+ * preferred base). */
 void rm_rebase(const struct rm_module *m, void *dest, uint32_t base);
+/* Bind addrs[i] to import i at base: IAT slots get the address, sites
+ * the difference from what a prelinked image already holds. */
 void rm_bind(const struct rm_module *m, void *dest, uint32_t base,
 	     const uint32_t *addrs);
+/* 0 when binding at base would write nothing: a prelinked module at its
+ * preferred base whose every import resolved to the address it is
+ * already bound to. */
+int rm_bind_needed(const struct rm_module *m, uint32_t base, const uint32_t *addrs);
+/* The address import i is already bound to in a prelinked image, else 0. */
+static inline uint32_t rm_prebound(const struct rm_module *m, uint32_t i)
+{
+	return m->flags & RMOD_F_PREBOUND ? rm_le32(m->bound + RMOD_PREBOUND_SIZE * i + 8) : 0;
+}
 
 /* Table accessors (index < count, checked by rm_parse). */
 void rm_get_import(const struct rm_module *m, uint32_t i, struct rm_import *out);

@@ -107,8 +107,6 @@ static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm
 	m->flags = rm_le32(f + RMOD_H_FLAGS);
 	if (m->flags & ~RMOD_F_KNOWN)
 		return fail(d, RM_E_FLAGS, RMOD_H_FLAGS, m->flags, RMOD_F_KNOWN);
-	if (rm_le32(f + RMOD_H_RESERVED))
-		return fail(d, RM_E_FLAGS, RMOD_H_RESERVED, rm_le32(f + RMOD_H_RESERVED), 0);
 	if (!(flags & RM_PARSE_NO_CRC)) {
 		static const uint8_t zero[4];
 		uint32_t c = rm_crc32(0, f, RMOD_H_CRC32);
@@ -130,8 +128,13 @@ static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm
 	m->iat_end = rm_le32(f + RMOD_H_IAT_END);
 	m->init_start = rm_le32(f + RMOD_H_INIT_START);
 	m->init_text_end = rm_le32(f + RMOD_H_INIT_TEXT_END);
+	m->pref_base = rm_le32(f + RMOD_H_PREF_BASE);
+	m->bound_size = m->flags & RMOD_F_PREBOUND ? RMOD_PREBOUND_SIZE : RMOD_BOUND_SIZE;
 	if (m->mem_size > RMOD_MAX_MEM)
 		return fail(d, RM_E_TOO_BIG, RMOD_H_MEM_SIZE, m->mem_size, RMOD_MAX_MEM);
+	/* A preferred base is a page the whole module fits above. */
+	if (m->pref_base % RMOD_PAGE || m->pref_base > 0xffffffffu - m->mem_size)
+		return fail(d, RM_E_LAYOUT, RMOD_H_PREF_BASE, m->pref_base, m->mem_size);
 	if (m->text_end % RMOD_PAGE || m->rodata_end % RMOD_PAGE || m->mem_size % RMOD_PAGE ||
 	    m->text_end > m->rodata_end || m->rodata_end > m->image_size ||
 	    m->image_size > m->mem_size)
@@ -160,10 +163,11 @@ static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d
 			return fail(d, RM_E_FLAGS, at, t, 0);
 		if (off[t] < RMOD_HEADER_SIZE || (uint64_t)off[t] + sz[t] > m->file_size)
 			return fail(d, RM_E_TABLE_RANGE, at, off[t], t);
-		if (sz[t] % entsize[t])
+		uint32_t es = t == RMOD_T_BOUND ? m->bound_size : entsize[t];
+		if (sz[t] % es)
 			return fail(d, RM_E_TABLE_SIZE, at, sz[t], t);
-		if (sz[t] / entsize[t] > maxcount[t])
-			return fail(d, RM_E_TOO_BIG, at, sz[t] / entsize[t], maxcount[t]);
+		if (sz[t] / es > maxcount[t])
+			return fail(d, RM_E_TOO_BIG, at, sz[t] / es, maxcount[t]);
 	}
 	for (uint32_t a = 0; a < RMOD_T_COUNT; a++)
 		for (uint32_t b = a + 1; b < RMOD_T_COUNT; b++)
@@ -194,7 +198,9 @@ static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d
 	m->syms = f + off[RMOD_T_SYMS];
 	m->nsyms = sz[RMOD_T_SYMS] / RMOD_SYM_SIZE;
 	m->bound = f + off[RMOD_T_BOUND];
-	if (sz[RMOD_T_BOUND] && sz[RMOD_T_BOUND] / RMOD_BOUND_SIZE != m->nimports)
+	/* A prebound module says what every import is bound to. */
+	if ((sz[RMOD_T_BOUND] || (m->flags & RMOD_F_PREBOUND && m->nimports)) &&
+	    sz[RMOD_T_BOUND] / m->bound_size != m->nimports)
 		return fail(d, RM_E_BOUND, RMOD_H_DIR + 8 * RMOD_T_BOUND, sz[RMOD_T_BOUND],
 			    m->nimports);
 	m->has_bound = sz[RMOD_T_BOUND] != 0;
