@@ -32,6 +32,9 @@ struct module {
 	uint32_t core_size;  /* what stays after init */
 	uint32_t init_freed; /* bytes of init-only memory given back */
 	int noinit;          /* loaded with LOAD_NOINIT: init and exit never run */
+	uint32_t map_phys;   /* [base, base + map_len) maps the boot file's own
+				pages from map_phys (text and rodata in place) */
+	uint32_t map_len;
 	uint64_t ticks[PH_COUNT];
 	struct module **uses; /* modules this one bound imports from */
 	uint32_t nuses;

@@ -7,6 +7,7 @@
 #include "heap.h"
 #include "kprintf.h"
 #include "modarea.h"
+#include "paging.h"
 #include "params.h"
 #include "rmod/kernel.h"
 #include "strict_rwx.h"
@@ -90,7 +91,11 @@ static int rmod_load(struct load *l, struct module **out)
 	phase_step(&l->clk, "alloc-module");
 	struct module *m = kzalloc(sizeof(*m));
 	phase_step(&l->clk, "alloc-image");
-	uintptr_t base = m ? modarea_alloc(l->rm.mem_size) : 0;
+	/* A prelinked module goes to its preferred base when it is free. */
+	uintptr_t base = m && l->rm.pref_base ? modarea_alloc_at(l->rm.pref_base, l->rm.mem_size)
+					      : 0;
+	if (m && !base)
+		base = modarea_alloc(l->rm.mem_size);
 	if (!base) {
 		kfree(m);
 		kprintf("insmod: %s: out of memory for a %u-byte image\n", l->file, l->rm.mem_size);
@@ -102,14 +107,33 @@ static int rmod_load(struct load *l, struct module **out)
 	m->file = l->bf;
 	m->base = (uint32_t)base;
 	uint8_t *img = (uint8_t *)base;
-	phase_step(&l->clk, "copy");
-	rm_copy(&m->rm, img);
+	/* At its preferred base with every import where the file has it
+	 * bound, nothing is written to text or rodata: a page-aligned image
+	 * maps the boot file's own pages there instead of copying them. */
+	int bind = rm_bind_needed(&m->rm, m->base, addrs);
+	uint32_t phys = (uint32_t)(uintptr_t)m->rm.image;
+	if (!bind && !(phys % RMOD_PAGE) && m->rm.rodata_end) {
+		phase_step(&l->clk, "map-in-place");
+		m->map_phys = phys, m->map_len = m->rm.rodata_end;
+		paging_map(base, phys, m->map_len, 0);
+		/* No write reaches those pages through the file's own address. */
+		paging_protect(phys, m->map_len, 0);
+		phase_step(&l->clk, "copy-data");
+		rm_copy_from(&m->rm, img, m->map_len);
+	} else {
+		phase_step(&l->clk, "copy");
+		rm_copy(&m->rm, img);
+	}
 	phase_to(&l->clk, PH_FIX);
-	phase_step(&l->clk, "rebase");
+	phase_step(&l->clk, m->base == m->rm.pref_base ? "rebase-none" : "rebase");
 	rm_rebase(&m->rm, img, m->base);
 	phase_to(&l->clk, PH_LINK);
-	phase_step(&l->clk, "bind");
-	rm_bind(&m->rm, img, m->base, addrs);
+	if (bind) {
+		phase_step(&l->clk, "bind");
+		rm_bind(&m->rm, img, m->base, addrs);
+	} else {
+		phase_step(&l->clk, "bind-none");
+	}
 	phase_step(&l->clk, "refs");
 	if (refs_add_addrs(m, addrs, m->rm.nimports)) {
 		kprintf("insmod: %s: out of memory for references\n", l->file);

@@ -175,6 +175,13 @@ static void cmd_stats(int argc, char **argv)
 	kprintf("heap: %u bytes in use, %u allocations\n", (unsigned)heap_bytes_in_use(),
 		(unsigned)heap_allocs_in_use());
 	kprintf("modarea: %u pages in use\n", (unsigned)modarea_pages_in_use());
+	/* Pages mapped in place are the boot files' own; the module-area
+	 * pages at those addresses stay reserved but hold nothing. */
+	uint32_t inplace = 0;
+	for (struct module *m = module_first(); m; m = m->next)
+		inplace += m->map_len / 4096;
+	kprintf("inplace: %u pages of boot files mapped as module text and rodata\n",
+		(unsigned)inplace);
 }
 
 static void cmd_trace(int argc, char **argv)

@@ -9,8 +9,10 @@
 void module_protect(const struct module *m)
 {
 	const struct rm_module *r = &m->rm;
-	paging_protect(m->base, r->text_end, PROT_X);
-	paging_protect(m->base + r->text_end, r->rodata_end - r->text_end, 0);
+	/* Text and rodata mapped in place keep pointing at the boot file. */
+	uint32_t phys = m->map_len ? m->map_phys : m->base;
+	paging_map(m->base, phys, r->text_end, PROT_X);
+	paging_map(m->base + r->text_end, phys + r->text_end, r->rodata_end - r->text_end, 0);
 	paging_protect(m->base + r->rodata_end, r->init_start - r->rodata_end, PROT_W);
 	paging_protect(m->base + r->init_start, r->init_text_end - r->init_start, PROT_X);
 	paging_protect(m->base + r->init_text_end, r->mem_size - r->init_text_end, PROT_W);

@@ -3,10 +3,12 @@
 #include "loader.h"
 #include "internal.h"
 
-void rm_copy(const struct rm_module *m, void *dest)
+void rm_copy(const struct rm_module *m, void *dest) { rm_copy_from(m, dest, 0); }
+
+void rm_copy_from(const struct rm_module *m, void *dest, uint32_t from)
 {
 	uint8_t *d = dest;
-	__builtin_memcpy(d, m->image, m->image_size);
+	__builtin_memcpy(d + from, m->image + from, m->image_size - from);
 	__builtin_memset(d + m->image_size, 0, m->init_start - m->image_size);
 	__builtin_memcpy(d + m->init_start, m->init_image, m->init_image_size);
 	__builtin_memset(d + m->init_start + m->init_image_size, 0,

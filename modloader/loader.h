@@ -177,6 +177,9 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 /* The load phases.  dest must hold mem_size bytes; base is the address
  * the image will run at (on the host it differs from dest). */
 void rm_copy(const struct rm_module *m, void *dest);
+/* rm_copy of [from, mem_size) only: the pages below from are the file's
+ * own, mapped in place (from <= image_size). */
+void rm_copy_from(const struct rm_module *m, void *dest, uint32_t from);
 /* Rebase by base - pref_base (nothing when the module sits at its
  * preferred base). */
 void rm_rebase(const struct rm_module *m, void *dest, uint32_t base);
