@@ -2,6 +2,7 @@
 #include "bootfiles.h"
 #include "cpu.h"
 #include "heap.h"
+#include "io.h"
 #include "kprintf.h"
 #include "modarea.h"
 #include "addr2sym.h"
@@ -52,6 +53,7 @@ static int has_word(const char *s, const char *w)
 void kmain(uint32_t magic, uint32_t mbi);
 void kmain(uint32_t magic, uint32_t mbi)
 {
+	uint64_t t_entry = rdtsc(); /* boot cost is counted from here */
 	serial_init();
 	cpu_init();
 	idt_init();
@@ -84,6 +86,8 @@ void kmain(uint32_t magic, uint32_t mbi)
 			}
 		}
 	}
+	kprintf("boot: ready after %llu ticks from kernel entry\n",
+		(unsigned long long)(rdtsc() - t_entry));
 	kprintf("rmod kernel ready\n");
 	shell_run();
 }
