@@ -4,8 +4,9 @@
  * the core only reads the file and writes the destination it is given.
  * rm_parse() checks the whole file before anything is written, so a
  * file it accepts can be placed, rebased and bound without further
- * failure except for import resolution, which rm_resolve() does before
- * the first write too.
+ * failure except in rm_resolve(), which runs before the first write too:
+ * import resolution, and the one check that needs memory, each import's
+ * site count (a counter per import, in the caller's addrs array).
  */
 #ifndef RMOD_LOADER_H
 #define RMOD_LOADER_H
@@ -147,6 +148,8 @@ typedef int (*rm_resolve_fn)(void *ctx, const struct rm_module *m,
 			     const struct rm_import *imp, struct rm_resolved *out);
 
 /* Resolve every import into addrs[nimports] before anything is written.
+ * First checks each SITES import's nsites against the site table
+ * (RM_E_IMPORT, at = import index, val = nsites, val2 = sites found).
  * Version differences are reported through d (RM_E_VERSION_MISMATCH)
  * unless either side is 0 (unversioned), which the caller may warn about. */
 int rm_resolve(const struct rm_module *m, rm_resolve_fn fn, void *ctx,

@@ -42,6 +42,12 @@ static int word_ok(const struct rm_module *m, uint32_t off)
 	       (off >= m->init_start && end <= (uint64_t)m->init_start + m->init_image_size);
 }
 
+/* Does the word at off touch the IAT?  An empty IAT touches nothing. */
+static int in_iat(const struct rm_module *m, uint32_t off)
+{
+	return m->iat_start < m->iat_end && (uint64_t)off + 4 > m->iat_start && off < m->iat_end;
+}
+
 static int str_cmp(const char *a, const char *b)
 {
 	while (*a && *a == *b) {
@@ -285,7 +291,7 @@ static int check_sites(struct rm_module *m, struct rm_diag *d)
 		uint16_t imp = rm_le16(e + 4);
 		if (!word_ok(m, off))
 			return fail(d, RM_E_SITE_RANGE, i, off, m->image_size);
-		if (off < next || (off + 4 > m->iat_start && off < m->iat_end))
+		if (off < next || in_iat(m, off))
 			return fail(d, RM_E_SITE_OVERLAP, i, off, (uint32_t)next);
 		if (imp >= m->nimports || m->imports[RMOD_IMPORT_SIZE * imp + 12] != RMOD_BIND_SITES)
 			return fail(d, RM_E_IMPORT, i, imp, m->nimports);
@@ -318,7 +324,7 @@ static int one_fixup(struct fxcheck *c, uint64_t off)
 	uint32_t o = off > 0xffffffffu ? 0xffffffffu : (uint32_t)off;
 	if (off > 0xfffffffbu || !word_ok(m, o))
 		return fail(c->d, RM_E_FIXUP_RANGE, c->count, o, m->image_size);
-	if (o + 4 > m->iat_start && o < m->iat_end)
+	if (in_iat(m, o))
 		return fail(c->d, RM_E_FIXUP_IAT, c->count, o, m->iat_start);
 	while (c->site < m->nsites && site_off(m, c->site) + 4 <= o)
 		c->site++;

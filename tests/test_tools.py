@@ -159,3 +159,23 @@ def test_fixup_encoding_beats_relr_and_pe(built):
         info = dump_json(rm)
         assert info["fixup_bytes"] <= info["relr_bytes"], rm.name
         assert info["fixup_bytes"] < info["pe_reloc_bytes"] or info["fixup_count"] == 0, rm.name
+
+
+def test_empty_iat_refuses_no_fixup_beside_it(tmp_path, built):
+    """An empty IAT at X covers no byte: fixups at X-3..X-1 are valid."""
+    o = compile_c(tmp_path, "noimp", "static int x[4];\nint *tab[8] = {&x[0], &x[2]};\n")
+    mod = tmp_path / "noimp.rmod"
+    run([tool("rmod-link"), "-o", mod, o])
+    data = bytearray(mod.read_bytes())
+    assert rmodfile.u32(data, rmodfile.H_IAT_START) == rmodfile.u32(data, rmodfile.H_IAT_END)
+    x = 16
+    rmodfile.put32(data, rmodfile.H_IAT_START, x)
+    rmodfile.put32(data, rmodfile.H_IAT_END, x)
+    for off in (x - 3, x - 2, x - 1):
+        f = tmp_path / f"at{off}.rmod"
+        f.write_bytes(rmodfile.with_fixups(data, rmodfile.uleb(off << 2), 1))
+        p = load(f, tmp_path)
+        assert p.returncode == 0, (off, p.stderr)
+        image = (tmp_path / "out.bin").read_bytes()
+        assert rmodfile.u32(image, off) - rmodfile.u32(data[rmodfile.table(data, 0)[0]:], off) \
+            == 0x400000, off
