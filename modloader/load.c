@@ -46,25 +46,12 @@ static __attribute__((noinline)) int resolve_slow(const struct rm_module *m, uin
 	return RM_OK;
 }
 
-/* Each SITES import's nsites must be the number of sites naming it.
- * rm_parse checks only the total, since the per-import count needs a
- * counter per import, and the core allocates nothing: the caller's addrs
- * array (nimports words) is that memory, before resolution fills it. */
-static int check_site_counts(const struct rm_module *m, uint32_t *cnt, struct rm_diag *d)
+/* rm_parse counted the sites of small import tables itself; larger ones
+ * are counted here, in addrs before it is filled. */
+static __attribute__((noinline, cold)) int big_site_counts(const struct rm_module *m,
+							     uint32_t *addrs, struct rm_diag *d)
 {
-	const uint8_t *e = m->sites, *end = e + RMOD_SITE_SIZE * m->nsites;
-	__builtin_memset(cnt, 0, 4 * m->nimports);
-	for (; e < end; e += RMOD_SITE_SIZE)
-		cnt[rm_le16(e + 4)]++;
-	e = m->imports;
-	for (uint32_t i = 0; i < m->nimports; i++, e += RMOD_IMPORT_SIZE) {
-		if (cnt[i] != rm_le32(e + 20)) {
-			d->code = RM_E_IMPORT, d->at = i, d->val = rm_le32(e + 20), d->val2 = cnt[i];
-			d->sym = m->strtab + rm_le32(e);
-			return RM_E_IMPORT;
-		}
-	}
-	return RM_OK;
+	return m->nsites ? rm_check_site_counts(m, addrs, d) : RM_OK;
 }
 
 int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolve_fn fn,
@@ -74,8 +61,11 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 	const uint8_t *e = m->imports, *b = m->has_bound && table_fn ? m->bound : 0;
 	uint32_t stamp = 0, n = 0, nimports = m->nimports;
 	__builtin_memset(d, 0, sizeof(*d));
-	if (m->nsites && check_site_counts(m, addrs, d))
-		return d->code;
+	if (__builtin_expect(nimports > RM_PARSE_COUNTS, 0)) {
+		int rc = big_site_counts(m, addrs, d);
+		if (rc)
+			return rc;
+	}
 	for (uint32_t i = 0; i < nimports; i++, e += RMOD_IMPORT_SIZE) {
 		if (b) {
 			uint32_t st = rm_le32(b + RMOD_BOUND_SIZE * i);

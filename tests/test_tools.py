@@ -1,6 +1,7 @@
 """Host tools: rmod-link, rmod-load and rmod-dump behaviour, including
 bad input, which must give one clear line and a non-zero exit."""
 import re
+import struct
 import subprocess
 
 import pytest
@@ -179,3 +180,25 @@ def test_empty_iat_refuses_no_fixup_beside_it(tmp_path, built):
         image = (tmp_path / "out.bin").read_bytes()
         assert rmodfile.u32(image, off) - rmodfile.u32(data[rmodfile.table(data, 0)[0]:], off) \
             == 0x400000, off
+
+
+@pytest.mark.parametrize("nimports", [64, 65])
+def test_each_import_site_count_is_checked(tmp_path, built, nimports):
+    """A site moved to another import keeps the total right but not each
+    count.  rm_parse counts up to 64 imports on its stack; rm_resolve
+    counts larger tables in its addrs array: both refuse."""
+    src = "".join(f"extern int f{i}(void);\n" for i in range(nimports))
+    src += "int all(void) { return 0" + "".join(f" + f{i}()" for i in range(nimports)) + "; }\n"
+    o = compile_c(tmp_path, "many", src)
+    mod = tmp_path / "many.rmod"
+    run([tool("rmod-link"), "--bind", "direct", "--allow-undefined", "-o", mod, o])
+    imports = [f"f{i}=0x{0x1000 + 16 * i:x}" for i in range(nimports)]
+    assert load(mod, tmp_path, *imports).returncode == 0
+    data = bytearray(mod.read_bytes())
+    so, ssz = rmodfile.table(data, rmodfile.T_SITES)
+    assert ssz // 6 == nimports
+    first = struct.unpack_from("<H", data, so + 4)[0]
+    struct.pack_into("<H", data, so + 4, (first + 1) % nimports)
+    bad = tmp_path / "bad.rmod"
+    bad.write_bytes(rmodfile.fix_crc(data))
+    one_line_error(load(bad, tmp_path, *imports), "RM_E_IMPORT")
