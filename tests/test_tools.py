@@ -202,3 +202,29 @@ def test_each_import_site_count_is_checked(tmp_path, built, nimports):
     bad = tmp_path / "bad.rmod"
     bad.write_bytes(rmodfile.fix_crc(data))
     one_line_error(load(bad, tmp_path, *imports), "RM_E_IMPORT")
+
+
+def test_fixup_decoder_refuses_non_minimal_uleb_and_far_spans(tmp_path, built):
+    """The one decoder: a ULEB with a redundant zero byte is malformed;
+    a command whose span would wrap 32 bits is a range error, not a span
+    that looks short (each starts after a SKIP to 16 bytes before the end
+    of the image, past its IAT)."""
+    data = (MODS / "tables.rmod").read_bytes()
+    end = rmodfile.u32(data, rmodfile.H_IMAGE_SIZE)
+    assert rmodfile.u32(data, rmodfile.H_IAT_END) < end - 16
+    near = rmodfile.uleb((end - 16) << 2)
+    ALL = 0xFFFFFFFF  # a count no stream reaches, so that the range check speaks
+    cases = [(b"\x00", 1, None),  # SKIP to word 0, minimal: fine
+             (b"\x80\x00", 1, "RM_E_FIXUP_ENCODING"),  # the same, non-minimal
+             (near + rmodfile.uleb(((1 << 30) - 2) << 2 | 1), ALL, "RM_E_FIXUP_RANGE"),  # RUN
+             (near + rmodfile.uleb(((1 << 30) - 2) << 2 | 3) + b"\x01\x01", ALL,
+              "RM_E_FIXUP_RANGE"),  # REPEAT of 2^30 words
+             (near + rmodfile.uleb(((1 << 30) - 1) << 2), ALL, "RM_E_FIXUP_RANGE")]  # SKIP
+    for i, (stream, count, code) in enumerate(cases):
+        f = tmp_path / f"s{i}.rmod"
+        f.write_bytes(rmodfile.with_fixups(data, stream, count))
+        p = load(f, tmp_path, "kprintf=0x1000", "strlen=0x2000")
+        if code is None:
+            assert p.returncode == 0, p.stderr
+        else:
+            one_line_error(p, code)
