@@ -171,7 +171,8 @@ typedef int (*rm_table_fn)(void *ctx, uint32_t stamp, const struct rm_symbol *co
  * entry names a table table_fn knows, at an index holding its hash, with
  * both versions set and equal, is taken from there; every other import
  * goes to fn, which may look it up, warn, or refuse.  So a stale hint
- * costs a call to fn, never a wrong binding. */
+ * costs a call to fn, not a wrong binding, barring a collision of both
+ * the 32-bit stamp and the 32-bit hash (docs/FORMAT.md). */
 int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolve_fn fn,
 		      void *ctx, uint32_t *addrs, struct rm_diag *d);
 
