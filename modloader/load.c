@@ -1,5 +1,5 @@
-/* The write phases: copy, bind, and the resolution that precedes them.
- * (Rebase lives with the fixup decoder in fixups.c.) */
+/* The write phases: copy, bind, and the resolution that precedes them
+ * (rebase is in fixups.c). */
 #include "loader.h"
 #include "internal.h"
 
