@@ -334,6 +334,7 @@ struct fxcheck {
 	uint32_t site;  /* first site that may still overlap */
 	uint32_t ns;    /* that site's offset, or RM_FX_PAST */
 	uint32_t ia, ib; /* the IAT, or [0, 0) when it is empty */
+	uint32_t is, ie; /* the init region's file-backed part */
 };
 
 static uint32_t site_off(const struct rm_module *m, uint32_t i)
@@ -342,7 +343,7 @@ static uint32_t site_off(const struct rm_module *m, uint32_t i)
 }
 
 /* Move past the sites that end at or before lo. */
-static void skip_sites(struct fxcheck *c, uint32_t lo)
+static __attribute__((noinline)) void skip_sites(struct fxcheck *c, uint32_t lo)
 {
 	const struct rm_module *m = c->m;
 	while (c->site < m->nsites && site_off(m, c->site) + 4 <= lo)
@@ -377,13 +378,10 @@ static __attribute__((noinline)) int slow_command(struct fxcheck *c, const uint8
 	struct rm_fxcmd k = {0};
 	uint32_t o;
 	int rc;
-	rm_fxdec_init(&x, m->fixups, m->fixups_size);
-	x.p = p, x.cur = cur;
+	x.p = x.begin = p, x.end = m->fixups + m->fixups_size, x.cur = cur;
 	if (rm_fx_cmd(&x, &k) != 1) /* decoded once already: cannot happen */
 		return fail(c->d, RM_E_FIXUP_ENCODING, (uint32_t)(p - m->fixups), 0, 0);
-	if (k.hi != RM_FX_PAST &&
-	    (k.hi <= m->image_size ||
-	     (k.lo >= m->init_start && k.hi - m->init_start <= m->init_image_size)) &&
+	if ((k.hi <= m->image_size || (k.lo >= c->is && k.hi <= c->ie)) &&
 	    (k.hi <= c->ia || k.lo >= c->ib)) {
 		skip_sites(c, k.lo);
 		if (c->ns >= k.hi) {
@@ -402,25 +400,44 @@ static __attribute__((noinline)) int slow_command(struct fxcheck *c, const uint8
 	return rc ? fail(c->d, RM_E_FIXUP_RANGE, c->count, RM_FX_PAST, m->image_size) : RM_OK;
 }
 
+/* The quick test: the span lies in one file-backed range, clear of the
+ * IAT, before the next site, and the count allows it. */
+static inline int clean(const struct fxcheck *c, const struct rm_fxcmd *k, uint32_t image,
+			uint32_t total)
+{
+	return (k->hi <= image || (k->lo >= c->is && k->hi <= c->ie)) &&
+	       (k->hi <= c->ia || k->lo >= c->ib) && k->hi <= c->ns &&
+	       k->count <= total - c->count;
+}
+
 static int check_fixups(struct rm_module *m, struct rm_diag *d)
 {
-	struct fxcheck c = {m, d, 0, 0, m->nsites ? site_off(m, 0) : RM_FX_PAST, 0, 0};
+	struct fxcheck c = {m, d, 0, 0, m->nsites ? site_off(m, 0) : RM_FX_PAST, 0, 0,
+			    m->init_start, m->init_start + m->init_image_size};
 	struct rm_fxdec x;
 	struct rm_fxcmd k; /* never leaves this loop, so it lives in registers */
 	const uint32_t image = m->image_size, total = m->fixup_count;
 	int r, rc;
 	if (m->iat_start < m->iat_end)
 		c.ia = m->iat_start, c.ib = m->iat_end;
-	rm_fxdec_init(&x, m->fixups, m->fixups_size);
+	/* x.c is rm_fxdec_next's, unused here: no need to clear it. */
+	x.p = x.begin = m->fixups, x.end = m->fixups + m->fixups_size, x.cur = 0;
 	for (;;) {
 		const uint8_t *p = x.p;
 		uint32_t cur = x.cur;
 		if ((r = rm_fx_cmd(&x, &k)) <= 0)
 			break;
-		if (k.hi <= image && (k.hi <= c.ia || k.lo >= c.ib) && k.hi <= c.ns &&
-		    k.count <= total - c.count) {
+		if (clean(&c, &k, image, total)) {
 			c.count += k.count;
 			continue;
+		}
+		/* Past a site: move on, and the span may be clean after all. */
+		if (c.ns != RM_FX_PAST && c.ns + 4 <= k.lo) {
+			skip_sites(&c, k.lo);
+			if (clean(&c, &k, image, total)) {
+				c.count += k.count;
+				continue;
+			}
 		}
 		if ((rc = slow_command(&c, p, cur)))
 			return rc;
