@@ -6,8 +6,8 @@ SYMTAB_UNIT_OBJS := $(B)/unit/k_symtab.o $(B)/unit/k_string.o $(B)/unit/k_heap.o
 	$(B)/unit/k_kprintf.o
 
 # struct kexport is 24 bytes on the (64-bit) host.
-$(B)/unit/test_symtab_%: tests/unit/test_symtab.c $(SYMTAB_UNIT_OBJS)
-	$(HOSTCC) $(LIBC_UNIT_CFLAGS) -no-pie -DNKEXPORTS=$* -o $@ $^ \
+$(B)/unit/test_symtab_%: tests/unit/test_symtab.c tests/unit/check.h $(SYMTAB_UNIT_OBJS)
+	$(HOSTCC) $(LIBC_UNIT_CFLAGS) -no-pie -DNKEXPORTS=$* -o $@ $(filter-out %.h,$^) \
 		-Wl,--defsym=__kexports_end=__kexports_start+$$(( $* * 24 ))
 
 .PHONY: unit-symtab

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check.h"
 #include "kexport.h"
 #include "symtab.h"
 
@@ -24,17 +25,6 @@ struct kexport test_kexports[NKEXPORTS] __asm__("__kexports_start");
 static char names[NKEXPORTS][16];
 
 #define NTABLES 65 /* one past the old cap */
-static int failures;
-#define CHECK(c, ...)                                                                 \
-	do {                                                                          \
-		if (!(c)) {                                                           \
-			failures++;                                                   \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);                   \
-			printf(__VA_ARGS__);                                          \
-			printf("\n");                                                 \
-		}                                                                     \
-	} while (0)
-
 void k_serial_putc(char c) { (void)c; }
 
 static _Alignas(16) uint8_t heap[1 << 22];
@@ -74,7 +64,7 @@ int main(void)
 		sym_unpublish_owner((struct module *)&sym[t]);
 	CHECK(!sym_table_find(0, 0x1000, &v, &n), "table left after unpublish");
 	CHECK(k_heap_bytes_in_use() == base, "heap %zu, was %zu", k_heap_bytes_in_use(), base);
-	printf("test_symtab (%u kernel exports, %u provider tables): %s\n", NKEXPORTS, NTABLES,
-	       failures ? "FAILED" : "ok");
+	printf("test_symtab (%u kernel exports, %u provider tables): %d passed, %d failed\n",
+	       NKEXPORTS, NTABLES, checks - failures, failures);
 	return failures != 0;
 }
