@@ -52,3 +52,41 @@ LIBS_BASES ?= 4
 .PHONY: libs-report
 libs-report: $(LIBS)/libc.rmod $(B)/bin/rmod-link $(B)/bin/rmod-load $(B)/bin/rmod-dump
 	$(PY) scripts/libs-report --bases $(LIBS_BASES) --readme README.md
+
+# One library module, with its providers (scripts/libs-report --link-only).
+$(LIBS)/mods/%.rmod: $(LIBS)/libc.rmod $(B)/bin/rmod-link scripts/libs-report
+	$(PY) scripts/libs-report --link-only $*
+
+# The self-tests: libs/tests/T.c imports from the libraries T.needs names.
+LIBTEST_SRCS := $(wildcard libs/tests/*.c)
+LIBTEST_NAMES := $(LIBTEST_SRCS:libs/tests/%.c=%)
+libtest_needs = $(shell cat libs/tests/$(1).needs)
+
+$(LIBS)/obj/tests/%.o: libs/tests/%.c libs/tests/libtest.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(KCC) $(MOD_CFLAGS) -c $< -o $@
+
+define LIBTEST_RULE
+$(LIBS)/tests/$(1).rmod: $(LIBS)/obj/tests/$(1).o $(LIBS)/libc.rmod \
+		$(foreach l,$(call libtest_needs,$(1)),$(LIBS)/mods/$(l).rmod)
+	@mkdir -p $$(@D)
+	$(B)/bin/rmod-link --provider $(B)/kernel.elf --provider $(LIBS)/libc.rmod \
+		$(foreach l,$(call libtest_needs,$(1)),--provider $(LIBS)/mods/$(l).rmod) \
+		-o $$@ $$<
+endef
+$(foreach t,$(LIBTEST_NAMES),$(eval $(call LIBTEST_RULE,$(t))))
+
+# make libs-selftest: every self-test in QEMU (tests/test_libs.py, all);
+# make test runs LIBTEST_SUBSET of them.
+LIBTEST_SUBSET := ztest deflatetest xxhashtest mbedcryptotest expattest pcre2test janssontest
+.PHONY: libs-selftest libs-selftest-subset
+libs-selftest-subset: $(foreach t,$(LIBTEST_SUBSET),$(LIBS)/tests/$(t).rmod)
+libs-selftest: $(foreach t,$(LIBTEST_NAMES),$(LIBS)/tests/$(t).rmod)
+	cd tests && RMOD_LIBTESTS=all $(PYTEST) $(PYTEST_ARGS) test_libs.py
+test: libs-selftest-subset
+
+# Which library modules are providers of which (from scripts/libs-report).
+$(LIBS)/needs.mk: scripts/libs-report
+	@mkdir -p $(@D)
+	$(PY) scripts/libs-report --make-needs > $@
+-include $(LIBS)/needs.mk
