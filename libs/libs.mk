@@ -48,7 +48,7 @@ libc-module: $(LIBS)/libc.rmod
 
 # make libs-report: every library linked, checked against GNU ld, and the
 # README table rewritten (scripts/libs-report).
-LIBS_BASES ?= 4
+LIBS_BASES ?= 20
 .PHONY: libs-report
 libs-report: $(LIBS)/libc.rmod $(B)/bin/rmod-link $(B)/bin/rmod-load $(B)/bin/rmod-dump
 	$(PY) scripts/libs-report --bases $(LIBS_BASES) --readme README.md
