@@ -21,6 +21,9 @@ static void core_error(const char *name, int rc, const struct rm_diag *d)
 		kprintf("insmod: %s: disagrees about version of symbol %s (expects 0x%08x, "
 			"kernel/provider has 0x%08x) (%s)\n",
 			name, d->sym, d->val, d->val2, rm_errname(rc));
+	else if (rc == RM_E_VERSION)
+		kprintf("insmod: %s: format version %u, this kernel reads version %u (%s)\n", name,
+			d->val, d->val2, rm_errname(rc));
 	else if (d->sym)
 		kprintf("insmod: %s: %s: '%s' at 0x%x (%s)\n", name, rm_strerror(rc), d->sym, d->at,
 			rm_errname(rc));

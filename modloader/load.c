@@ -1,6 +1,7 @@
 /* The write phases: copy, bind, and the resolution that precedes them
  * (rebase is in fixups.c). */
 #include "loader.h"
+#include "impdec.h"
 #include "internal.h"
 
 void rm_copy(const struct rm_module *m, void *dest) { rm_copy_from(m, dest, 0); }
@@ -23,12 +24,13 @@ int rm_resolve(const struct rm_module *m, rm_resolve_fn fn, void *ctx, uint32_t 
 
 /* One import through fn: the path for imports no hint settles. */
 static __attribute__((noinline)) int resolve_slow(const struct rm_module *m, uint32_t i,
-						  rm_resolve_fn fn, void *ctx, uint32_t *addr,
-						  struct rm_diag *d)
+						  const uint8_t *rec, rm_resolve_fn fn, void *ctx,
+						  uint32_t *addr, struct rm_diag *d)
 {
 	struct rm_resolved r = {0, 0, 0};
 	struct rm_import imp;
-	rm_get_import(m, i, &imp);
+	struct rm_import_it it = {rec, i};
+	rm_imports_next(m, &it, &imp);
 	int rc = fn(ctx, m, &imp, &r);
 	/* A weak import nobody exports binds 0, as GNU ld and Linux do. */
 	if (rc == RM_E_UNRESOLVED && (imp.flags & RMOD_IMPORT_WEAK)) {
@@ -53,30 +55,34 @@ static __attribute__((noinline)) int resolve_slow(const struct rm_module *m, uin
 	return RM_OK;
 }
 
-/* rm_parse counted the sites of small import tables itself; larger ones
- * are counted here, in addrs before it is filled. */
+/* rm_parse checked the sites of small import tables itself; larger ones
+ * are checked here, in addrs before it is filled. */
 static __attribute__((noinline, cold)) int big_site_counts(const struct rm_module *m,
 							     uint32_t *addrs, struct rm_diag *d)
 {
-	return m->nsites ? rm_check_site_counts(m, addrs, d) : RM_OK;
+	return rm_check_site_counts(m, addrs, d);
 }
 
 int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolve_fn fn,
 		      void *ctx, uint32_t *addrs, struct rm_diag *d)
 {
 	const struct rm_symbol *const *v = 0;
-	const uint8_t *e = m->imports, *b = m->has_bound && table_fn ? m->bound : 0;
+	const uint8_t *e = m->imports, *end = e + m->imports_size;
+	const uint8_t *b = m->has_bound && table_fn ? m->bound : 0;
 	uint32_t stamp = 0, n = 0, nimports = m->nimports;
 	__builtin_memset(d, 0, sizeof(*d));
-	if (__builtin_expect(nimports > RM_PARSE_COUNTS, 0)) {
+	if (__builtin_expect(nimports - m->niat > RM_PARSE_COUNTS, 0)) {
 		int rc = big_site_counts(m, addrs, d);
 		if (rc)
 			return rc;
 	}
-	for (uint32_t i = 0; i < nimports; i++, e += RMOD_IMPORT_SIZE) {
+	for (uint32_t i = 0; i < nimports; i++) {
+		const uint8_t *rec = e;
+		struct rm_irec r;
+		rm_irec_next(&e, end, &r); /* rm_parse accepted every record */
 		if (b) {
-			uint32_t st = rm_le32(b + m->bound_size * i);
-			uint32_t hint = rm_le32(b + m->bound_size * i + 4);
+			const uint8_t *be = b + m->bound_size * i;
+			uint32_t st = rm_le32(be), hint = rm_le32(be + 4);
 			if (st != stamp) { /* a new provider table: ask once */
 				stamp = st;
 				if (!st || !table_fn(ctx, st, &v, &n))
@@ -84,13 +90,13 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 			}
 			const struct rm_symbol *s = hint < n ? v[hint] : 0;
 			/* Unversioned or mismatched imports go to fn, which decides. */
-			if (s && s->hash == rm_le32(e + 4) && s->version == rm_le32(e + 8) &&
-			    s->version && (e[12] != RMOD_BIND_IAT || s->kind == RMOD_EXP_FUNC)) {
+			if (s && s->hash == rm_le32(be + 8) && s->version == r.version &&
+			    s->version && (i >= m->niat || s->kind == RMOD_EXP_FUNC)) {
 				addrs[i] = s->addr;
 				continue;
 			}
 		}
-		int rc = resolve_slow(m, i, fn, ctx, &addrs[i], d);
+		int rc = resolve_slow(m, i, rec, fn, ctx, &addrs[i], d);
 		if (rc)
 			return rc;
 	}
@@ -110,31 +116,29 @@ int rm_bind_needed(const struct rm_module *m, uint32_t base, const uint32_t *add
 void rm_bind(const struct rm_module *m, void *dest, uint32_t base, const uint32_t *addrs)
 {
 	/* Locals, not m->: the stores below may alias m as far as C knows. */
-	uint8_t *img = dest;
-	const uint8_t *e = m->imports, *end = e + RMOD_IMPORT_SIZE * m->nimports;
-	for (const uint32_t *a = addrs; e < end; e += RMOD_IMPORT_SIZE, a++)
-		if (e[12] == RMOD_BIND_IAT)
-			rm_put32(img + rm_le32(e + 16), *a);
-	e = m->sites, end = e + RMOD_SITE_SIZE * m->nsites;
-	if (m->flags & RMOD_F_PREBOUND) {
-		/* Sites hold S' (+ addend, - P' when PC-relative) for the
-		 * prebound S' and the module at pref_base: add the differences. */
-		const uint8_t *b = m->bound + 8;
-		uint32_t moved = base - m->pref_base;
-		for (; e < end; e += RMOD_SITE_SIZE) {
-			uint32_t w = rm_le32(e), k = rm_le16(e + 4);
-			uint32_t v = addrs[k] - rm_le32(b + RMOD_PREBOUND_SIZE * k);
-			if (w & RMOD_SITE_PCREL)
-				v -= moved;
-			RM_ADD32(img + (w & RMOD_SITE_OFF_MASK), v);
+	uint8_t *img = (uint8_t *)dest + m->iat_start;
+	uint32_t niat = m->niat;
+	for (uint32_t k = 0; k < niat; k++, img += 4)
+		rm_put32(img, addrs[k]);
+	img = dest;
+	struct rm_sitedec x;
+	uint32_t off, pcrel, imp = RM_FX_PAST, va = 0, vp = 0;
+	const uint8_t *b = m->bound + 12;
+	uint32_t prebound = m->flags & RMOD_F_PREBOUND, moved = base - m->pref_base;
+	rm_sitedec_init(&x, m->sites, m->sites_size, niat, m->nimports);
+	/* Sites of a prelinked module hold S' (+ addend, - P' when
+	 * PC-relative) for the prebound S' and the module at pref_base: add
+	 * the differences.  The values change only with the import. */
+	while (rm_site_next(&x, &off, &pcrel) > 0) {
+		if (x.imp != imp) {
+			imp = x.imp;
+			va = addrs[imp];
+			vp = va - base;
+			if (prebound) {
+				va -= rm_le32(b + RMOD_PREBOUND_SIZE * imp);
+				vp = va - moved;
+			}
 		}
-		return;
-	}
-	for (; e < end; e += RMOD_SITE_SIZE) {
-		uint32_t w = rm_le32(e);
-		uint32_t v = addrs[rm_le16(e + 4)];
-		if (w & RMOD_SITE_PCREL)
-			v -= base;
-		RM_ADD32(img + (w & RMOD_SITE_OFF_MASK), v);
+		RM_ADD32(img + off, pcrel ? vp : va);
 	}
 }

@@ -5,9 +5,10 @@
  * rm_parse() checks the whole file before anything is written, so a
  * file it accepts can be placed, rebased and bound without further
  * failure except in rm_resolve(), which runs before the first write too:
- * import resolution, and, for modules with more than 64 imports, each
- * import's site count (it needs a counter per import: rm_parse keeps 64
- * on its stack, rm_resolve uses the caller's addrs array).
+ * import resolution, and, for modules with more than 64 sites imports,
+ * the check that each has a site (it needs a counter per import:
+ * rm_parse keeps 64 on its stack, rm_resolve uses the caller's addrs
+ * array).
  */
 #ifndef RMOD_LOADER_H
 #define RMOD_LOADER_H
@@ -86,9 +87,12 @@ struct rm_module {
 	const uint8_t *image;
 	const uint8_t *fixups;
 	uint32_t fixups_size;
-	const uint8_t *imports;
+	const uint8_t *imports;  /* import records (impdec.h) */
+	uint32_t imports_size;
 	uint32_t nimports;
-	const uint8_t *sites;
+	uint32_t niat;           /* imports [0, niat) are bound through the IAT */
+	const uint8_t *sites;    /* the site stream (impdec.h) */
+	uint32_t sites_size;
 	uint32_t nsites;
 	const uint8_t *exports;
 	uint32_t nexports;
@@ -112,7 +116,7 @@ struct rm_import {
 	uint32_t hash, version;
 	uint8_t bind, flags; /* RMOD_BIND_*, RMOD_IMPORT_* */
 	uint16_t need;
-	uint32_t where, nsites;
+	uint32_t where;       /* IAT: the slot's image offset; sites: 0 */
 	uint32_t stamp, hint; /* from BOUND; stamp 0 = no hint */
 	uint32_t prebound;    /* what the image has it bound to (prelinked) */
 };
@@ -153,9 +157,9 @@ typedef int (*rm_resolve_fn)(void *ctx, const struct rm_module *m,
 			     const struct rm_import *imp, struct rm_resolved *out);
 
 /* Resolve every import into addrs[nimports] before anything is written.
- * With more than 64 imports, first checks each import's nsites against
- * the site table (RM_E_IMPORT, at = import index, val = nsites, val2 =
- * sites found), as rm_parse does for smaller tables.
+ * With more than 64 sites imports, first checks that each has a site
+ * (RM_E_IMPORT, at = import index, val = 0), as rm_parse does for
+ * smaller tables.
  * Version differences are reported through d (RM_E_VERSION_MISMATCH)
  * unless either side is 0 (unversioned), which the caller may warn about. */
 int rm_resolve(const struct rm_module *m, rm_resolve_fn fn, void *ctx,
@@ -200,17 +204,31 @@ int rm_bind_needed(const struct rm_module *m, uint32_t base, const uint32_t *add
 /* The address import i is already bound to in a prelinked image, else 0. */
 static inline uint32_t rm_prebound(const struct rm_module *m, uint32_t i)
 {
-	return m->flags & RMOD_F_PREBOUND ? rm_le32(m->bound + RMOD_PREBOUND_SIZE * i + 8) : 0;
+	return m->flags & RMOD_F_PREBOUND ? rm_le32(m->bound + RMOD_PREBOUND_SIZE * i + 12) : 0;
 }
 
-/* Table accessors (index < count, checked by rm_parse). */
+/* Imports in order, from the checked decoder: rm_imports_begin, then
+ * rm_imports_next fills *out and returns 1 per import, 0 after the last. */
+struct rm_import_it {
+	const uint8_t *p;
+	uint32_t i;
+};
+void rm_imports_begin(const struct rm_module *m, struct rm_import_it *it);
+int rm_imports_next(const struct rm_module *m, struct rm_import_it *it, struct rm_import *out);
+
+/* Table accessors (index < count, checked by rm_parse).  rm_get_import
+ * walks the records up to i: use the iterator for a whole table. */
 void rm_get_import(const struct rm_module *m, uint32_t i, struct rm_import *out);
 void rm_get_export(const struct rm_module *m, uint32_t i, struct rm_export *out);
 void rm_get_param(const struct rm_module *m, uint32_t i, struct rm_param *out);
 void rm_get_sym(const struct rm_module *m, uint32_t i, struct rm_sym *out);
 const char *rm_get_need(const struct rm_module *m, uint32_t i);
-void rm_get_site(const struct rm_module *m, uint32_t i, uint32_t *word,
-		 uint16_t *import);
+
+/* Calls fn for each import site of a module rm_parse accepted, in offset
+ * order, from the checked decoder (impdec.h): its image offset, whether
+ * it is PC-relative, and its import's index. */
+typedef void (*rm_site_fn)(void *ctx, uint32_t offset, int pcrel, uint32_t import);
+void rm_walk_sites(const struct rm_module *m, rm_site_fn fn, void *ctx);
 
 /* Calls fn for each fixup offset of a module rm_parse accepted, in order,
  * from the checked decoder (fxdec.h).  For tools, the kernel's shell and

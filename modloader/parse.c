@@ -6,6 +6,7 @@
  */
 #include "loader.h"
 #include "fxdec.h"
+#include "impdec.h"
 #include "internal.h"
 
 static int fail(struct rm_diag *d, int code, uint32_t at, uint32_t val, uint32_t val2)
@@ -61,8 +62,8 @@ static int str_cmp(const char *a, const char *b)
 static const uint32_t entsize[RMOD_T_COUNT] = {
 	[RMOD_T_IMAGE] = 1,
 	[RMOD_T_FIXUPS] = 1,
-	[RMOD_T_IMPORTS] = RMOD_IMPORT_SIZE,
-	[RMOD_T_SITES] = RMOD_SITE_SIZE,
+	[RMOD_T_IMPORTS] = 1,
+	[RMOD_T_SITES] = 1,
 	[RMOD_T_EXPORTS] = RMOD_EXPORT_SIZE,
 	[RMOD_T_STRTAB] = 1,
 	[RMOD_T_NEEDS] = 4,
@@ -75,8 +76,8 @@ static const uint32_t entsize[RMOD_T_COUNT] = {
 static const uint32_t maxcount[RMOD_T_COUNT] = {
 	[RMOD_T_IMAGE] = RMOD_MAX_MEM,
 	[RMOD_T_FIXUPS] = RMOD_MAX_FILE,
-	[RMOD_T_IMPORTS] = RMOD_MAX_IMPORTS,
-	[RMOD_T_SITES] = RMOD_MAX_SITES,
+	[RMOD_T_IMPORTS] = RMOD_MAX_FILE,
+	[RMOD_T_SITES] = RMOD_MAX_FILE,
 	[RMOD_T_EXPORTS] = RMOD_MAX_EXPORTS,
 	[RMOD_T_STRTAB] = RMOD_MAX_FILE,
 	[RMOD_T_NEEDS] = RMOD_MAX_NEEDS,
@@ -136,6 +137,12 @@ static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm
 	m->init_start = rm_le32(f + RMOD_H_INIT_START);
 	m->init_text_end = rm_le32(f + RMOD_H_INIT_TEXT_END);
 	m->pref_base = rm_le32(f + RMOD_H_PREF_BASE);
+	m->nimports = rm_le32(f + RMOD_H_IMPORT_COUNT);
+	m->nsites = rm_le32(f + RMOD_H_SITE_COUNT);
+	if (m->nimports > RMOD_MAX_IMPORTS)
+		return fail(d, RM_E_TOO_BIG, RMOD_H_IMPORT_COUNT, m->nimports, RMOD_MAX_IMPORTS);
+	if (m->nsites > RMOD_MAX_SITES)
+		return fail(d, RM_E_TOO_BIG, RMOD_H_SITE_COUNT, m->nsites, RMOD_MAX_SITES);
 	m->bound_size = m->flags & RMOD_F_PREBOUND ? RMOD_PREBOUND_SIZE : RMOD_BOUND_SIZE;
 	if (m->mem_size > RMOD_MAX_MEM)
 		return fail(d, RM_E_TOO_BIG, RMOD_H_MEM_SIZE, m->mem_size, RMOD_MAX_MEM);
@@ -191,9 +198,9 @@ static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d
 	m->fixups = f + off[RMOD_T_FIXUPS];
 	m->fixups_size = sz[RMOD_T_FIXUPS];
 	m->imports = f + off[RMOD_T_IMPORTS];
-	m->nimports = sz[RMOD_T_IMPORTS] / RMOD_IMPORT_SIZE;
+	m->imports_size = sz[RMOD_T_IMPORTS];
 	m->sites = f + off[RMOD_T_SITES];
-	m->nsites = sz[RMOD_T_SITES] / RMOD_SITE_SIZE;
+	m->sites_size = sz[RMOD_T_SITES];
 	m->exports = f + off[RMOD_T_EXPORTS];
 	m->nexports = sz[RMOD_T_EXPORTS] / RMOD_EXPORT_SIZE;
 	m->strtab = (const char *)f + off[RMOD_T_STRTAB];
@@ -240,88 +247,125 @@ static int check_meta(const uint8_t *f, struct rm_module *m, struct rm_diag *d)
 	return RM_OK;
 }
 
-/* Imports: sorted by (hash, name), unique, IAT slots canonical. */
+/* Is (h, s) after (ph, ps) in (hash, name) order?  0 if equal. */
+static int after(uint32_t ph, const char *ps, uint32_t h, const char *s, int *equal)
+{
+	int c = ph == h ? str_cmp(ps, s) : 0;
+	*equal = ph == h && c == 0;
+	return ph < h || (ph == h && c < 0);
+}
+
+/* Imports: records well formed, each group (IAT, then sites) sorted by
+ * (hash, name), and BOUND's hash the name's. */
 static int check_imports(struct rm_module *m, struct rm_diag *d)
 {
-	uint32_t slot = m->iat_start, sites_named = 0;
+	const uint8_t *p = m->imports, *end = p + m->imports_size;
+	uint32_t ph = 0;
+	const char *ps = 0;
 	if (m->iat_start % 4 || m->iat_end % 4 || m->iat_start > m->iat_end ||
 	    m->iat_end > m->image_size || (m->iat_end > m->iat_start && m->iat_start < m->text_end))
 		return fail(d, RM_E_IAT_SLOT, RMOD_H_IAT_START, m->iat_start, m->iat_end);
+	m->niat = (m->iat_end - m->iat_start) / 4;
+	if (m->niat > m->nimports)
+		return fail(d, RM_E_IAT_SLOT, RMOD_H_IAT_END, m->niat, m->nimports);
 	for (uint32_t i = 0; i < m->nimports; i++) {
-		const uint8_t *e = m->imports + RMOD_IMPORT_SIZE * i;
-		uint32_t name = rm_le32(e), hash = rm_le32(e + 4);
-		uint8_t bind = e[12], flags = e[13];
-		uint16_t need = rm_le16(e + 14);
-		uint32_t where = rm_le32(e + 16), nsites = rm_le32(e + 20);
-		if (!str_ok(m, name, RMOD_MAX_NAME, 0))
-			return fail(d, RM_E_STRING, i, name, 0);
-		const char *s = m->strtab + name;
+		struct rm_irec r;
+		const uint8_t *at = p;
+		if (rm_irec_next(&p, end, &r))
+			return fail(d, RM_E_IMPORT, i, (uint32_t)(at - m->imports), m->imports_size);
+		if (!str_ok(m, r.name, RMOD_MAX_NAME, 0))
+			return fail(d, RM_E_STRING, i, r.name, 0);
+		const char *s = m->strtab + r.name;
+		uint32_t h = rmod_hash(s);
+		int eq;
 		d->sym = s;
-		if (rmod_hash(s) != hash)
-			return fail(d, RM_E_HASH, i, hash, rmod_hash(s));
-		if ((flags & ~RMOD_IMPORT_F_KNOWN) || (need != RMOD_NEED_ANY && need >= m->nneeds))
-			return fail(d, RM_E_IMPORT, i, need, m->nneeds);
-		if (i > 0) {
-			const uint8_t *p = e - RMOD_IMPORT_SIZE;
-			uint32_t ph = rm_le32(p + 4);
-			if (ph > hash || (ph == hash && str_cmp(m->strtab + rm_le32(p), s) >= 0))
-				return fail(d, RM_E_IMPORT, i, hash, ph);
-		}
-		if (bind == RMOD_BIND_IAT) {
-			if (nsites || where != slot || slot >= m->iat_end)
-				return fail(d, RM_E_IAT_SLOT, i, where, slot);
-			slot += 4;
-		} else if (bind == RMOD_BIND_SITES) {
-			if (where || nsites == 0 || nsites > m->nsites - sites_named)
-				return fail(d, RM_E_IMPORT, i, nsites, m->nsites - sites_named);
-			sites_named += nsites;
-		} else {
-			return fail(d, RM_E_IMPORT, i, bind, 0);
+		if (r.need != RMOD_NEED_ANY && r.need >= m->nneeds)
+			return fail(d, RM_E_IMPORT, i, r.need, m->nneeds);
+		if (i != 0 && i != m->niat && !after(ph, ps, h, s, &eq))
+			return fail(d, RM_E_IMPORT, i, h, ph);
+		if (m->has_bound && rm_le32(m->bound + m->bound_size * i + 8) != h)
+			return fail(d, RM_E_HASH, i, rm_le32(m->bound + m->bound_size * i + 8), h);
+		ph = h, ps = s;
+	}
+	if (p != end)
+		return fail(d, RM_E_IMPORT, m->nimports, (uint32_t)(p - m->imports), m->imports_size);
+	d->sym = 0;
+	/* Names are unique over both groups: merge them (rehashing the IAT
+	 * group, which the first pass could not keep). */
+	if (m->niat && m->niat < m->nimports) {
+		const uint8_t *q = m->imports, *s2 = m->imports;
+		struct rm_irec a, b;
+		uint32_t ia = 0, ib = m->niat, ha, hb;
+		for (uint32_t i = 0; i < m->niat; i++)
+			rm_irec_next(&s2, end, &a);
+		rm_irec_next(&q, end, &a);
+		rm_irec_next(&s2, end, &b);
+		ha = rmod_hash(m->strtab + a.name), hb = rmod_hash(m->strtab + b.name);
+		for (;;) {
+			int eq;
+			if (after(ha, m->strtab + a.name, hb, m->strtab + b.name, &eq)) {
+				if (++ia == m->niat)
+					break;
+				rm_irec_next(&q, end, &a);
+				ha = rmod_hash(m->strtab + a.name);
+			} else {
+				if (eq) {
+					d->sym = m->strtab + b.name;
+					return fail(d, RM_E_IMPORT, ib, hb, ha);
+				}
+				if (++ib == m->nimports)
+					break;
+				rm_irec_next(&s2, end, &b);
+				hb = rmod_hash(m->strtab + b.name);
+			}
 		}
 	}
-	if (slot != m->iat_end)
-		return fail(d, RM_E_IAT_SLOT, RMOD_H_IAT_END, m->iat_end, slot);
-	if (sites_named != m->nsites)
-		return fail(d, RM_E_IMPORT, m->nimports, sites_named, m->nsites);
-	d->sym = 0;
 	return RM_OK;
 }
 
-/* Sites: sorted, non-overlapping, inside the image and outside the IAT,
- * each naming a SITES import. */
+/* Sites: the stream well formed with site_count sites, each inside the
+ * file-backed image and outside the IAT (the cursor keeps them sorted
+ * and apart), each naming a sites import; every sites import named. */
 static int check_sites(struct rm_module *m, struct rm_diag *d)
 {
-	uint64_t next = 0;
-	for (uint32_t i = 0; i < m->nsites; i++) {
-		const uint8_t *e = m->sites + RMOD_SITE_SIZE * i;
-		uint32_t off = rm_le32(e) & RMOD_SITE_OFF_MASK;
-		uint16_t imp = rm_le16(e + 4);
+	struct rm_sitedec x;
+	uint32_t off, pc, n = 0;
+	int r;
+	rm_sitedec_init(&x, m->sites, m->sites_size, m->niat, m->nimports);
+	while ((r = rm_site_next(&x, &off, &pc)) > 0) {
+		if (n == m->nsites)
+			return fail(d, RM_E_IMPORT, n, n + 1, m->nsites);
 		if (!word_ok(m, off))
-			return fail(d, RM_E_SITE_RANGE, i, off, m->image_size);
-		if (off < next || in_iat(m, off))
-			return fail(d, RM_E_SITE_OVERLAP, i, off, (uint32_t)next);
-		if (imp >= m->nimports || m->imports[RMOD_IMPORT_SIZE * imp + 12] != RMOD_BIND_SITES)
-			return fail(d, RM_E_IMPORT, i, imp, m->nimports);
-		next = (uint64_t)off + 4;
+			return fail(d, RM_E_SITE_RANGE, n, off, m->image_size);
+		if (in_iat(m, off))
+			return fail(d, RM_E_SITE_OVERLAP, n, off, m->iat_start);
+		n++;
 	}
+	if (r < 0)
+		return fail(d, RM_E_IMPORT, n, (uint32_t)(x.p - m->sites), m->sites_size);
+	if (n != m->nsites)
+		return fail(d, RM_E_IMPORT, n, n, m->nsites);
 	uint32_t cnt[RM_PARSE_COUNTS];
-	if (m->nsites && m->nimports <= RM_PARSE_COUNTS)
+	if (m->nimports - m->niat <= RM_PARSE_COUNTS)
 		return rm_check_site_counts(m, cnt, d);
 	return RM_OK;
 }
 
 int rm_check_site_counts(const struct rm_module *m, uint32_t *cnt, struct rm_diag *d)
 {
-	const uint8_t *e = m->sites, *end = e + RMOD_SITE_SIZE * m->nsites;
-	for (uint32_t i = 0; i < m->nimports; i++)
+	struct rm_sitedec x;
+	uint32_t off, pc, ns = m->nimports - m->niat;
+	for (uint32_t i = 0; i < ns; i++)
 		cnt[i] = 0;
-	for (; e < end; e += RMOD_SITE_SIZE)
-		cnt[rm_le16(e + 4)]++;
-	e = m->imports;
-	for (uint32_t i = 0; i < m->nimports; i++, e += RMOD_IMPORT_SIZE) {
-		if (cnt[i] != rm_le32(e + 20)) {
-			d->sym = m->strtab + rm_le32(e);
-			return fail(d, RM_E_IMPORT, i, rm_le32(e + 20), cnt[i]);
+	rm_sitedec_init(&x, m->sites, m->sites_size, m->niat, m->nimports);
+	while (rm_site_next(&x, &off, &pc) > 0)
+		cnt[x.imp - m->niat] = 1;
+	for (uint32_t i = 0; i < ns; i++) {
+		if (!cnt[i]) {
+			struct rm_import imp;
+			rm_get_import(m, m->niat + i, &imp);
+			d->sym = imp.name;
+			return fail(d, RM_E_IMPORT, m->niat + i, 0, 0);
 		}
 	}
 	return RM_OK;
@@ -337,24 +381,25 @@ struct fxcheck {
 	const struct rm_module *m;
 	struct rm_diag *d;
 	uint32_t count; /* fixups accepted so far */
-	uint32_t site;  /* first site that may still overlap */
-	uint32_t ns;    /* that site's offset, or RM_FX_PAST */
+	struct rm_sitedec sd; /* the sites not yet behind the walk */
+	uint32_t ns;    /* the first of them's offset, or RM_FX_PAST */
 	uint32_t ia, ib; /* the IAT, or [0, 0) when it is empty */
 	uint32_t is, ie; /* the init region's file-backed part */
 };
 
-static uint32_t site_off(const struct rm_module *m, uint32_t i)
+/* The next site's offset, or RM_FX_PAST after the last (check_sites
+ * accepted the stream). */
+static uint32_t next_site(struct rm_sitedec *x)
 {
-	return rm_le32(m->sites + RMOD_SITE_SIZE * i) & RMOD_SITE_OFF_MASK;
+	uint32_t off, pc;
+	return rm_site_next(x, &off, &pc) > 0 ? off : RM_FX_PAST;
 }
 
 /* Move past the sites that end at or before lo. */
 static __attribute__((noinline)) void skip_sites(struct fxcheck *c, uint32_t lo)
 {
-	const struct rm_module *m = c->m;
-	while (c->site < m->nsites && site_off(m, c->site) + 4 <= lo)
-		c->site++;
-	c->ns = c->site < m->nsites ? site_off(m, c->site) : RM_FX_PAST;
+	while (c->ns != RM_FX_PAST && c->ns + 4 <= lo)
+		c->ns = next_site(&c->sd);
 }
 
 static int one_fixup(struct fxcheck *c, uint32_t o)
@@ -418,14 +463,16 @@ static inline int clean(const struct fxcheck *c, const struct rm_fxcmd *k, uint3
 
 static int check_fixups(struct rm_module *m, struct rm_diag *d)
 {
-	struct fxcheck c = {m, d, 0, 0, m->nsites ? site_off(m, 0) : RM_FX_PAST, 0, 0,
-			    m->init_start, m->init_start + m->init_image_size};
+	struct fxcheck c = {m, d, 0, {0}, 0, 0, 0, m->init_start,
+			    m->init_start + m->init_image_size};
 	struct rm_fxdec x;
 	struct rm_fxcmd k; /* never leaves this loop, so it lives in registers */
 	const uint32_t image = m->image_size, total = m->fixup_count;
 	int r, rc;
 	if (m->iat_start < m->iat_end)
 		c.ia = m->iat_start, c.ib = m->iat_end;
+	rm_sitedec_init(&c.sd, m->sites, m->sites_size, m->niat, m->nimports);
+	c.ns = next_site(&c.sd);
 	/* x.c is rm_fxdec_next's, unused here: no need to clear it. */
 	x.p = x.begin = m->fixups, x.end = m->fixups + m->fixups_size, x.cur = 0;
 	for (;;) {

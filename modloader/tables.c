@@ -1,20 +1,48 @@
 /* Decoding accessors for the tables of a validated module. */
+#include "impdec.h"
 #include "loader.h"
 
-void rm_get_import(const struct rm_module *m, uint32_t i, struct rm_import *out)
+void rm_imports_begin(const struct rm_module *m, struct rm_import_it *it)
 {
-	const uint8_t *e = m->imports + RMOD_IMPORT_SIZE * i;
-	out->name = m->strtab + rm_le32(e);
-	out->hash = rm_le32(e + 4);
-	out->version = rm_le32(e + 8);
-	out->bind = e[12];
-	out->flags = e[13];
-	out->need = rm_le16(e + 14);
-	out->where = rm_le32(e + 16);
-	out->nsites = rm_le32(e + 20);
+	it->p = m->imports;
+	it->i = 0;
+}
+
+int rm_imports_next(const struct rm_module *m, struct rm_import_it *it, struct rm_import *out)
+{
+	struct rm_irec r;
+	uint32_t i = it->i;
+	if (i >= m->nimports || rm_irec_next(&it->p, m->imports + m->imports_size, &r))
+		return 0;
+	it->i++;
+	out->name = m->strtab + r.name;
+	out->hash = rmod_hash(out->name);
+	out->version = r.version;
+	out->bind = i < m->niat ? RMOD_BIND_IAT : RMOD_BIND_SITES;
+	out->flags = (uint8_t)r.flags;
+	out->need = (uint16_t)r.need;
+	out->where = i < m->niat ? m->iat_start + 4 * i : 0;
 	out->stamp = m->has_bound ? rm_le32(m->bound + m->bound_size * i) : 0;
 	out->hint = m->has_bound ? rm_le32(m->bound + m->bound_size * i + 4) : 0;
 	out->prebound = rm_prebound(m, i);
+	return 1;
+}
+
+void rm_get_import(const struct rm_module *m, uint32_t i, struct rm_import *out)
+{
+	struct rm_import_it it;
+	rm_imports_begin(m, &it);
+	while (rm_imports_next(m, &it, out) && it.i <= i)
+		;
+}
+
+void rm_walk_sites(const struct rm_module *m, rm_site_fn fn, void *ctx)
+{
+	struct rm_sitedec x;
+	uint32_t off, pcrel;
+	rm_sitedec_init(&x, m->sites, m->sites_size, m->niat, m->nimports);
+	while (rm_site_next(&x, &off, &pcrel) > 0)
+		fn(ctx, off, pcrel != 0, x.imp);
 }
 
 void rm_get_export(const struct rm_module *m, uint32_t i, struct rm_export *out)
@@ -48,11 +76,4 @@ void rm_get_sym(const struct rm_module *m, uint32_t i, struct rm_sym *out)
 const char *rm_get_need(const struct rm_module *m, uint32_t i)
 {
 	return m->strtab + rm_le32(m->needs + 4 * i);
-}
-
-void rm_get_site(const struct rm_module *m, uint32_t i, uint32_t *word, uint16_t *import)
-{
-	const uint8_t *e = m->sites + RMOD_SITE_SIZE * i;
-	*word = rm_le32(e);
-	*import = rm_le16(e + 4);
 }

@@ -307,9 +307,10 @@ static int cmd_check(int argc, char **argv)
 			problems++;
 			continue;
 		}
-		for (uint32_t j = 0; j < m.nimports; j++) {
-			struct rm_import im;
-			rm_get_import(&m, j, &im);
+		struct rm_import_it it;
+		struct rm_import im;
+		rm_imports_begin(&m, &it);
+		while (rm_imports_next(&m, &it, &im)) {
 			const struct provided *p = providers_find(&ps, im.name);
 			if (!p && (im.flags & RMOD_IMPORT_WEAK))
 				continue; /* optional: checked only when someone provides it */

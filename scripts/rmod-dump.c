@@ -54,11 +54,43 @@ static void js(const char *s)
 }
 
 struct sizes {
-	size_t encoded, raw, pe, relr, imports, sites, exports, strtab;
+	size_t encoded, raw, pe, relr, imports, sites, exports, strtab, bound;
 };
 
+/* The imports, decoded once, with each one's site count. */
+struct imps {
+	struct rm_import *v;
+	uint32_t *nsites;
+	struct site {
+		uint32_t off, imp;
+		int pcrel;
+	} *sites;
+	uint32_t n;
+};
+
+static void add_site(void *ctx, uint32_t off, int pcrel, uint32_t imp)
+{
+	struct imps *t = ctx;
+	t->sites[t->n++] = (struct site){off, imp, pcrel};
+	t->nsites[imp]++;
+}
+
+static void read_imports(const struct rm_module *m, struct imps *t)
+{
+	struct rm_import_it it;
+	t->v = xcalloc(m->nimports + 1, sizeof(*t->v));
+	t->nsites = xcalloc(m->nimports + 1, sizeof(*t->nsites));
+	t->sites = xcalloc(m->nsites + 1, sizeof(*t->sites));
+	t->n = 0;
+	rm_imports_begin(m, &it);
+	for (uint32_t i = 0; rm_imports_next(m, &it, &t->v[i]); i++)
+		;
+	rm_walk_sites(m, add_site, t);
+}
+
 static void print_text(const char *path, const struct rm_module *m, const struct offs *fx,
-		       const struct sizes *sz, int list_fixups, int deps_only)
+		       const struct sizes *sz, const struct imps *t, int list_fixups,
+		       int deps_only)
 {
 	if (deps_only) {
 		printf("%s needs:", m->name);
@@ -66,8 +98,7 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 			printf(" %s", rm_get_need(m, i));
 		printf("%s\n", m->nneeds ? "" : " (kernel only)");
 		for (uint32_t i = 0; i < m->nimports; i++) {
-			struct rm_import im;
-			rm_get_import(m, i, &im);
+			struct rm_import im = t->v[i];
 			printf("  %-32s %s\n", im.name,
 			       im.need == RMOD_NEED_ANY ? "kernel (or any)" : rm_get_need(m, im.need));
 		}
@@ -127,13 +158,15 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 	if (list_fixups)
 		for (size_t i = 0; i < fx->n; i++)
 			printf("  0x%08x\n", fx->v[i]);
-	printf("\nImports (%u):\n", m->nimports);
+	printf("\nImports (%u): records %zu bytes, sites %zu bytes (%.2f bytes/site), bound %zu "
+	       "bytes\n",
+	       m->nimports, sz->imports, sz->sites,
+	       m->nsites ? (double)sz->sites / m->nsites : 0.0, sz->bound);
 	if (m->nimports)
 		printf("  %-4s %-10s %-10s %-5s %-10s %-16s %s\n", "Num", "Hash", "Version", "Bind",
 		       "Slot/Sites", "Hint@Stamp", "Name");
 	for (uint32_t i = 0; i < m->nimports; i++) {
-		struct rm_import im;
-		rm_get_import(m, i, &im);
+		struct rm_import im = t->v[i];
 		char hint[24] = "-";
 		if (im.stamp)
 			snprintf(hint, sizeof(hint), "%u@%08x", im.hint, im.stamp);
@@ -147,7 +180,7 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 			       im.version, im.where, hint, im.name, weak);
 		else
 			printf("  %-4u 0x%08x 0x%08x sites %-10u %-16s %s%s\n", i, im.hash,
-			       im.version, im.nsites, hint, im.name, weak);
+			       im.version, t->nsites[i], hint, im.name, weak);
 	}
 	printf("\nExports (%u):\n", m->nexports);
 	if (m->nexports)
@@ -177,7 +210,7 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 }
 
 static void print_json(const char *path, const struct rm_module *m, const struct offs *fx,
-		       const struct sizes *sz, int list_fixups)
+		       const struct sizes *sz, const struct imps *t, int list_fixups)
 {
 	printf("{\"file\": ");
 	js(path);
@@ -204,8 +237,8 @@ static void print_json(const char *path, const struct rm_module *m, const struct
 	       "\"pe_reloc_bytes\": %zu, \"relr_bytes\": %zu, ",
 	       m->fixup_count, sz->encoded, sz->raw, sz->pe, sz->relr);
 	printf("\"import_table_bytes\": %zu, \"site_bytes\": %zu, \"export_table_bytes\": %zu, "
-	       "\"strtab_bytes\": %zu, \"nsites\": %u, ",
-	       sz->imports, sz->sites, sz->exports, sz->strtab, m->nsites);
+	       "\"bound_bytes\": %zu, \"strtab_bytes\": %zu, \"nsites\": %u, ",
+	       sz->imports, sz->sites, sz->exports, sz->bound, sz->strtab, m->nsites);
 	if (list_fixups) {
 		printf("\"fixups\": [");
 		for (size_t i = 0; i < fx->n; i++)
@@ -213,28 +246,22 @@ static void print_json(const char *path, const struct rm_module *m, const struct
 		printf("], ");
 	}
 	printf("\"sites\": [");
-	for (uint32_t i = 0; i < m->nsites; i++) {
-		uint32_t w;
-		uint16_t imp;
-		rm_get_site(m, i, &w, &imp);
-		struct rm_import im;
-		rm_get_import(m, imp, &im);
+	for (uint32_t i = 0; i < t->n; i++) {
 		printf("%s{\"offset\": %u, \"pcrel\": %s, \"import\": ", i ? ", " : "",
-		       w & RMOD_SITE_OFF_MASK, w & RMOD_SITE_PCREL ? "true" : "false");
-		js(im.name);
+		       t->sites[i].off, t->sites[i].pcrel ? "true" : "false");
+		js(t->v[t->sites[i].imp].name);
 		printf("}");
 	}
 	printf("], \"imports\": [");
 	for (uint32_t i = 0; i < m->nimports; i++) {
-		struct rm_import im;
-		rm_get_import(m, i, &im);
+		struct rm_import im = t->v[i];
 		printf("%s{\"name\": ", i ? ", " : "");
 		js(im.name);
 		printf(", \"hash\": %u, \"version\": %u, \"bind\": \"%s\", \"slot\": %u, "
 		       "\"nsites\": %u, \"stamp\": %u, \"hint\": %u, \"weak\": %s, "
 		       "\"prebound_addr\": %u, \"need\": ",
 		       im.hash, im.version, im.bind == RMOD_BIND_IAT ? "iat" : "sites",
-		       im.bind == RMOD_BIND_IAT ? im.where : 0, im.nsites, im.stamp, im.hint,
+		       im.bind == RMOD_BIND_IAT ? im.where : 0, t->nsites[i], im.stamp, im.hint,
 		       im.flags & RMOD_IMPORT_WEAK ? "true" : "false", im.prebound);
 		if (im.need == RMOD_NEED_ANY)
 			printf("null}");
@@ -304,14 +331,20 @@ int main(int argc, char **argv)
 			   fixup_size_raw(fx.v, fx.n),
 			   fixup_size_pe(fx.v, fx.n),
 			   fixup_size_relr(fx.v, fx.n),
-			   (size_t)m.nimports * RMOD_IMPORT_SIZE,
-			   (size_t)m.nsites * RMOD_SITE_SIZE,
+			   m.imports_size,
+			   m.sites_size,
 			   (size_t)m.nexports * RMOD_EXPORT_SIZE,
-			   m.strtab_size};
+			   m.strtab_size,
+			   m.has_bound ? (size_t)m.nimports * m.bound_size : 0};
+	struct imps t;
+	read_imports(&m, &t);
 	if (json)
-		print_json(path, &m, &fx, &sz, list);
+		print_json(path, &m, &fx, &sz, &t, list);
 	else
-		print_text(path, &m, &fx, &sz, list, deps);
+		print_text(path, &m, &fx, &sz, &t, list, deps);
+	xfree(t.v);
+	xfree(t.nsites);
+	xfree(t.sites);
 	xfree(fx.v);
 	xfree(file);
 	return 0;

@@ -12,6 +12,7 @@ import pytest
 from conftest import BUILD, IN_TREE, MODS, dump_json, heap_in_use, module_cflags, qemu, run, tool
 from differential import check_against_ld, elf_image
 from test_differential import link_module
+import rmodfile
 
 KERNEL = BUILD / "kernel.elf"
 RESULT = "consumer: result sum=42 prod=42 ptr=123 table=42 len=3 calls=3 ops=4"
@@ -59,7 +60,7 @@ def test_prelinked_at_its_base_with_its_imports_writes_nothing(tmp_path, built):
     run([tool("rmod-load"), "--base", hex(b1), "-o", img,
          *[f"--import={n}={hex(a)}" for n, a in addrs.items()], pre])
     raw = pre.read_bytes()
-    off = struct.unpack_from("<I", raw, 80)[0]
+    off, _ = rmodfile.table(raw, "image")
     assert img.read_bytes()[:info["image_size"]] == raw[off:off + info["image_size"]]
     elf = tmp_path / "ref.elf"
     run(["sh", temps / "link.sh", hex(b1), elf,

@@ -6,7 +6,7 @@ when it does not.  A stale hint must cost a lookup, not a wrong binding
 import re
 
 from conftest import BUILD, MODS, dump_json, module_cflags, qemu, run, tool
-from rmodfile import fix_crc, put32, table, u32
+from rmodfile import BOUND_SIZE, fix_crc, put32, table, u32
 
 RESULT = re.compile(r"^consumer: result .*$", re.M)
 
@@ -46,10 +46,10 @@ def test_wrong_hints_fall_back_to_the_lookup(built, tmp_path):
     check must catch it, or the consumer would call the wrong functions."""
     b = bytearray((MODS / "consumer.rmod").read_bytes())
     off, size = table(b, "bound")
-    n = size // 8
+    n = size // BOUND_SIZE
     assert n == len(dump_json(MODS / "consumer.rmod")["imports"])
     for i in range(n):
-        put32(b, off + 8 * i + 4, u32(b, off + 8 * i + 4) + 1)
+        put32(b, off + BOUND_SIZE * i + 4, u32(b, off + BOUND_SIZE * i + 4) + 1)
     bad = tmp_path / "consumer.rmod"
     bad.write_bytes(fix_crc(b))
     results, lookups, out = boot(MODS / "provider.rmod", bad)

@@ -189,81 +189,45 @@ def test_weak_imports_are_marked_in_both_link_paths(tmp_path, built):
     one_line_error(load(out, tmp_path, "hook=0x2000"), "unresolved import 'strong'")
 
 
-def test_import_flags_other_than_weak_are_refused(tmp_path, built):
+def test_import_records_are_checked(tmp_path, built):
+    """Import records are varint-coded: the weak bit is accepted; a version
+    announced but 0, a need past NEEDS and a byte left after the last
+    record are refused."""
     data = bytearray((MODS / "consumer.rmod").read_bytes())
-    io, _ = rmodfile.table(data, "imports")
-    for flags, ok in ((1, True), (2, False), (0x80, False)):
+    recs = rmodfile.imports(data)
+    assert recs[0]["version"] and (MODS / "consumer.rmod").exists()
+    nneeds = rmodfile.table(data, "needs")[1] // 4
+    cases = {"weak": (dict(weak=True), True), "zero_version": (None, False),
+             "need": (dict(need=nneeds), False), "trailing": (None, False)}
+    for name, (change, ok) in cases.items():
         b = bytearray(data)
-        b[io + 13] = flags
-        f = tmp_path / f"flags{flags}.rmod"
+        new = [dict(r) for r in recs]
+        if change:
+            new[0].update(change)
+        enc = rmodfile.encode_imports(new)
+        if name == "zero_version":  # the version bit set, the u32 0
+            r = recs[0]
+            enc = (rmodfile.uleb(r["name"] << 3 | 1 | (2 if r["need"] is not None else 0)) +
+                   bytes(4) + (rmodfile.uleb(r["need"]) if r["need"] is not None else b"") +
+                   rmodfile.encode_imports(recs[1:]))
+        if name == "trailing":
+            enc += b"\x00"
+        b = rmodfile.replace_table(b, "imports", enc)
+        f = tmp_path / f"{name}.rmod"
         f.write_bytes(rmodfile.fix_crc(b))
         p = run([tool("rmod-dump"), f], check=False)
         if ok:
             assert p.returncode == 0, p.stderr
+            assert "(weak)" in p.stdout
         else:
             one_line_error(p, "RM_E_IMPORT")
 
 
-def test_from_elf_refuses_got_words_it_cannot_see(tmp_path, built):
-    """GOT entries are words ld writes without relocations; only the probe
-    link finds them, so --from-elf must refuse rather than drop them."""
-    c = tmp_path / "g.c"
-    c.write_text("int x, y; int *gp(void) { return &x; } int gy(void) { return y; }\n")
-    o = tmp_path / "g.o"
-    run(["gcc", "-m32", "-O2", "-fPIC", "-Wa,-mrelax-relocations=no", "-c", c, "-o", o])
-    out = tmp_path / "g.rmod"
-    run([tool("rmod-link"), "--save-temps", tmp_path / "t", "-o", out, o])
-    assert len(dump_json(out)["fixups"]) == 2  # the two GOT entries
-    again = tmp_path / "again.rmod"
-    p = run([tool("rmod-link"), "--from-elf", tmp_path / "t" / "module.elf", "-o", again],
-            check=False)
-    one_line_error(p, ".text+0xc", "R_386_GOT32", "GOT")
-    assert not again.exists()
-
-
-def test_absolute_zero_symbol_is_a_constant_not_an_import(tmp_path, built):
-    """Imports are the undefined symbols (and rmod-link's own list of them),
-    not every global absolute symbol that happens to be 0."""
-    o = compile_c(tmp_path, "usezero", "extern char zero[], one[];\n"
-                  "char *z(void) { return zero; }\nchar *w(void) { return one; }\n")
-    asm = tmp_path / "zero.s"
-    asm.write_text(".globl zero\n.set zero, 0\n.globl one\n.set one, 1\n"
-                   ".section .note.GNU-stack,\"\",@progbits\n")
-    ao = tmp_path / "zero.o"
-    run(["as", "--32", "-o", ao, asm])
-    out = tmp_path / "z.rmod"
-    run([tool("rmod-link"), "--save-temps", tmp_path / "t", "-o", out, o, ao])
-    info = dump_json(out)
-    assert info["imports"] == [] and info["sites"] == []
-    assert load(out, tmp_path).returncode == 0
-    check_against_ld(out, tmp_path / "t", tmp_path, "zero", 4)
-
-
-def test_empty_iat_refuses_no_fixup_beside_it(tmp_path, built):
-    """An empty IAT at X covers no byte: fixups at X-3..X-1 are valid."""
-    o = compile_c(tmp_path, "noimp", "static int x[4];\nint *tab[8] = {&x[0], &x[2]};\n")
-    mod = tmp_path / "noimp.rmod"
-    run([tool("rmod-link"), "-o", mod, o])
-    data = bytearray(mod.read_bytes())
-    assert rmodfile.u32(data, rmodfile.H["iat_start"]) == rmodfile.u32(data, rmodfile.H["iat_end"])
-    x = 16
-    rmodfile.put32(data, rmodfile.H["iat_start"], x)
-    rmodfile.put32(data, rmodfile.H["iat_end"], x)
-    for off in (x - 3, x - 2, x - 1):
-        f = tmp_path / f"at{off}.rmod"
-        f.write_bytes(rmodfile.with_fixups(data, rmodfile.uleb(off << 2), 1))
-        p = load(f, tmp_path)
-        assert p.returncode == 0, (off, p.stderr)
-        image = (tmp_path / "out.bin").read_bytes()
-        assert rmodfile.u32(image, off) - rmodfile.u32(data[rmodfile.table(data, "image")[0]:], off) \
-            == 0x400000, off
-
-
 @pytest.mark.parametrize("nimports", [64, 65])
 def test_each_import_site_count_is_checked(tmp_path, built, nimports):
-    """A site moved to another import keeps the total right but not each
-    count.  rm_parse counts up to 64 imports on its stack; rm_resolve
-    counts larger tables in its addrs array: both refuse."""
+    """A site moved to another import keeps the total right but leaves an
+    import without a site.  rm_parse counts up to 64 sites imports on its
+    stack; rm_resolve counts more in its addrs array: both refuse."""
     src = "".join(f"extern int f{i}(void);\n" for i in range(nimports))
     src += "int all(void) { return 0" + "".join(f" + f{i}()" for i in range(nimports)) + "; }\n"
     o = compile_c(tmp_path, "many", src)
@@ -272,10 +236,11 @@ def test_each_import_site_count_is_checked(tmp_path, built, nimports):
     imports = [f"f{i}=0x{0x1000 + 16 * i:x}" for i in range(nimports)]
     assert load(mod, tmp_path, *imports).returncode == 0
     data = bytearray(mod.read_bytes())
-    so, ssz = rmodfile.table(data, "sites")
-    assert ssz // 6 == nimports
-    first = struct.unpack_from("<H", data, so + 4)[0]
-    struct.pack_into("<H", data, so + 4, (first + 1) % nimports)
+    sites = rmodfile.sites(data)
+    assert sorted(i for _, _, i in sites) == list(range(nimports))
+    off, pcrel, first = sites[0]
+    sites[0] = (off, pcrel, (first + 1) % nimports)
+    data = rmodfile.replace_table(data, "sites", rmodfile.encode_sites(data, sites))
     bad = tmp_path / "bad.rmod"
     bad.write_bytes(rmodfile.fix_crc(data))
     one_line_error(load(bad, tmp_path, *imports), "RM_E_IMPORT")

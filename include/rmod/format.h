@@ -16,7 +16,7 @@
 #define RMOD_MAGIC1 'M'
 #define RMOD_MAGIC2 'O'
 #define RMOD_MAGIC3 'D'
-#define RMOD_VERSION 1
+#define RMOD_VERSION 2 /* 1: fixed 24-byte imports, 6-byte sites */
 #define RMOD_MACHINE_386 3 /* EM_386 */
 
 #define RMOD_PAGE 4096u
@@ -33,8 +33,8 @@
 enum rmod_table {
 	RMOD_T_IMAGE = 0,   /* file-backed image bytes [0, image_size) */
 	RMOD_T_FIXUPS = 1,  /* base-fixup stream, see below */
-	RMOD_T_IMPORTS = 2, /* struct rmod_import[] */
-	RMOD_T_SITES = 3,   /* struct rmod_site[], sorted by offset */
+	RMOD_T_IMPORTS = 2, /* import records, see below */
+	RMOD_T_SITES = 3,   /* import-site stream, sorted by offset */
 	RMOD_T_EXPORTS = 4, /* struct rmod_export[], sorted by (hash, name) */
 	RMOD_T_STRTAB = 5,  /* NUL-terminated strings; offset 0 is "" */
 	RMOD_T_NEEDS = 6,   /* u32 strtab offsets: provider module names */
@@ -46,7 +46,7 @@ enum rmod_table {
 	RMOD_T_COUNT = 12
 };
 
-/* Fixed header, 176 bytes. */
+/* Fixed header, 184 bytes. */
 struct rmod_header {
 	uint8_t magic[4];     /* "RMOD" */
 	uint16_t version;     /* RMOD_VERSION */
@@ -72,12 +72,14 @@ struct rmod_header {
 				   init data [init_text_end, mem_size) R+W */
 	uint32_t pref_base;     /* the base the image is already rebased to:
 				   0 for a plain module, page aligned */
+	uint32_t import_count;  /* records in IMPORTS */
+	uint32_t site_count;    /* sites the SITES stream encodes */
 	struct {
 		uint32_t off;
 		uint32_t size;
 	} dir[RMOD_T_COUNT];
 };
-#define RMOD_HEADER_SIZE 176u
+#define RMOD_HEADER_SIZE 184u
 
 /* Header field offsets for the byte-wise readers. */
 #define RMOD_H_VERSION 4
@@ -100,64 +102,74 @@ struct rmod_header {
 #define RMOD_H_INIT_START 68
 #define RMOD_H_INIT_TEXT_END 72
 #define RMOD_H_PREF_BASE 76
-#define RMOD_H_DIR 80
+#define RMOD_H_IMPORT_COUNT 80
+#define RMOD_H_SITE_COUNT 84
+#define RMOD_H_DIR 88
 
-/* Import bind kinds. */
+/* Import bind kinds (implied by an import's index, see below). */
 #define RMOD_BIND_IAT 1   /* write the symbol address into one IAT slot */
 #define RMOD_BIND_SITES 2 /* patch each listed site */
 
 /* Import flags. */
 #define RMOD_IMPORT_WEAK 0x1u /* optional: binds 0 when nobody exports it */
 #define RMOD_IMPORT_F_KNOWN RMOD_IMPORT_WEAK
+#define RMOD_NEED_ANY 0xffffu /* rm_import.need: no provider named */
 
-/* struct rmod_import, 24 bytes. */
-/* Imports are sorted by (hash, name), names unique; the k-th IAT import
- * in table order owns slot iat_start + 4*k. */
-struct rmod_import {
-	uint32_t name;    /* strtab offset */
-	uint32_t hash;    /* rmod_hash(name) */
-	uint32_t version; /* expected symbol version, 0 = unversioned */
-	uint8_t bind;     /* RMOD_BIND_* */
-	uint8_t flags;    /* RMOD_IMPORT_*; unknown bits refused */
-	uint16_t need;    /* index into NEEDS, or RMOD_NEED_ANY */
-	uint32_t where;   /* IAT: slot image offset; SITES: 0 */
-	uint32_t nsites;  /* IAT: 0; SITES: number of sites naming it (>= 1) */
-};
-#define RMOD_IMPORT_SIZE 24u
-#define RMOD_NEED_ANY 0xffffu
+/* Import records (table IMPORTS, import_count of them, back to back).
+ * The first niat = (iat_end - iat_start) / 4 imports are bound through
+ * the IAT, import k owning slot iat_start + 4k; the rest are bound at
+ * sites.  Each group is sorted by (hash, name), and names are unique over
+ * both.  The hash (rmod_hash of the name) is not stored: the loader
+ * computes it, and BOUND carries it for the hinted fast path.
+ *
+ * A record is a ULEB128 v, then the optional fields v announces:
+ *   v >> 3        strtab offset of the name
+ *   v & 1         a version follows: u32 LE, non-zero (0 = unversioned
+ *                 is spelled by leaving the bit clear)
+ *   v & 2         a need follows: ULEB128 index into NEEDS
+ *   v & 4         weak (RMOD_IMPORT_WEAK)
+ * ULEBs are minimal, as in the fixup stream. */
+#define RMOD_IR_VERSION 1u
+#define RMOD_IR_NEED 2u
+#define RMOD_IR_WEAK 4u
+#define RMOD_IR_SHIFT 3
 
-/* struct rmod_bound, 8 bytes: a PE-style hint for import i (same index).
+/* struct rmod_bound, 12 bytes: a PE-style hint for import i (same index).
  * hint is the symbol's index in its provider's export table as rmod-link
- * saw it; stamp is rmod_stamp() of that whole table (0 = no hint).  A
- * loader whose provider table has the same stamp takes entry hint
- * directly; otherwise it looks the name up.  Hints are only a shortcut:
- * a stale one costs a lookup, and binds wrongly only if a changed table
- * collides with both the 32-bit stamp and, at hint, the 32-bit hash. */
+ * saw it; stamp is rmod_stamp() of that whole table (0 = no hint); hash
+ * is rmod_hash of the import's name (checked by rm_parse), so the hinted
+ * path needs neither the name nor a hash computation.  A loader whose
+ * provider table has the same stamp takes entry hint directly;
+ * otherwise it looks the name up.  Hints are only a shortcut: a stale
+ * one costs a lookup, and binds wrongly only if a changed table collides
+ * with both the 32-bit stamp and, at hint, the 32-bit hash. */
 struct rmod_bound {
 	uint32_t stamp;
 	uint32_t hint;
+	uint32_t hash;
 };
-#define RMOD_BOUND_SIZE 8u
+#define RMOD_BOUND_SIZE 12u
 
-/* With RMOD_F_PREBOUND, BOUND entries are 12 bytes: {stamp, hint, addr}.
- * The image's sites and IAT slots hold import i bound to addr with the
- * module at pref_base (addr 0 where no provider was known), so a loader
- * that resolves every import to its addr and places the module at
- * pref_base has nothing to bind; otherwise it binds the difference. */
-#define RMOD_PREBOUND_SIZE 12u
+/* With RMOD_F_PREBOUND, BOUND entries are 16 bytes: {stamp, hint, hash,
+ * addr}.  The image's sites and IAT slots hold import i bound to addr
+ * with the module at pref_base (addr 0 where no provider was known), so
+ * a loader that resolves every import to its addr and places the module
+ * at pref_base has nothing to bind; otherwise it binds the difference. */
+#define RMOD_PREBOUND_SIZE 16u
 
-/* struct rmod_site, 6 bytes.  Sites are one table sorted by offset so
- * that binding is one linear pass and the validator can check them
- * against the (also sorted) fixups in one merge.
- * word: image offset in bits 0..30; bit 31 set for PC-relative
- * (word += S - base), clear for absolute (word += S). */
-struct rmod_site {
-	uint32_t word;
-	uint16_t import; /* index into IMPORTS */
-} __attribute__((packed));
-#define RMOD_SITE_SIZE 6u
-#define RMOD_SITE_PCREL 0x80000000u
-#define RMOD_SITE_OFF_MASK 0x7fffffffu
+/* The import-site stream (table SITES), one list sorted by offset so
+ * that binding is one linear pass and the validator can check it against
+ * the (also sorted) fixups in one merge.  A cursor p starts at 0 and
+ * stands just past the last site (last + 4), as in the fixup stream.
+ * Each site is a ULEB128 v, and, unless v & 1, a ULEB128 j:
+ *   v >> 2   the gap: the site's word is at p + (v >> 2)
+ *   v & 2    PC-relative (word += S - base), else absolute (word += S)
+ *   v & 1    same import as the previous site (not allowed first);
+ *            otherwise j follows and the import is niat + j (a sites
+ *            import).  ULEBs are minimal. */
+#define RMOD_SITE_SAME 1u
+#define RMOD_SITE_PCREL 2u
+#define RMOD_SITE_SHIFT 2
 
 /* Export kinds. */
 #define RMOD_EXP_FUNC 1

@@ -47,7 +47,7 @@ struct prelink_result prelink(const char *what, const uint8_t *buf, size_t n, ui
 	rm_bind(&m, mem, base, addrs);
 
 	/* The same file with the loaded bytes, the base, and a BOUND table
-	 * of {stamp, hint, addr} appended (the old one is left unreferenced). */
+	 * of {stamp, hint, hash, addr} appended (the old one is left unreferenced). */
 	size_t bound_off = (n + 3) & ~(size_t)3, bsize = (size_t)RMOD_PREBOUND_SIZE * m.nimports;
 	r.size = bound_off + bsize;
 	r.file = xcalloc(r.size, 1);
@@ -55,12 +55,14 @@ struct prelink_result prelink(const char *what, const uint8_t *buf, size_t n, ui
 	uint8_t *f = r.file;
 	memcpy((uint8_t *)m.image - buf + f, mem, m.image_size);
 	memcpy((uint8_t *)m.init_image - buf + f, mem + m.init_start, m.init_image_size);
-	for (uint32_t i = 0; i < m.nimports; i++) {
-		struct rm_import imp;
-		rm_get_import(&m, i, &imp);
+	struct rm_import_it it;
+	struct rm_import imp;
+	rm_imports_begin(&m, &it);
+	for (uint32_t i = 0; rm_imports_next(&m, &it, &imp); i++) {
 		rm_put32(f + bound_off + RMOD_PREBOUND_SIZE * i, imp.stamp);
 		rm_put32(f + bound_off + RMOD_PREBOUND_SIZE * i + 4, imp.hint);
-		rm_put32(f + bound_off + RMOD_PREBOUND_SIZE * i + 8, addrs[i]);
+		rm_put32(f + bound_off + RMOD_PREBOUND_SIZE * i + 8, imp.hash);
+		rm_put32(f + bound_off + RMOD_PREBOUND_SIZE * i + 12, addrs[i]);
 		if (addrs[i])
 			r.prebound++;
 		else

@@ -25,10 +25,14 @@ static int cmp_hash_name(const char *x, const char *y)
 	return strcmp(x, y);
 }
 
+/* IAT imports first (their order gives the slots), then sites imports;
+ * each group by (hash, name). */
 static int cmp_import(const void *a, const void *b)
 {
-	return cmp_hash_name(((const struct mod_import *)a)->name,
-			     ((const struct mod_import *)b)->name);
+	const struct mod_import *x = a, *y = b;
+	if (x->bind != y->bind)
+		return x->bind == RMOD_BIND_IAT ? -1 : 1;
+	return cmp_hash_name(x->name, y->name);
 }
 
 void mod_sort_imports(struct mod_import *imp, size_t n)
@@ -150,11 +154,39 @@ static void check_name(const char *what, const char *n)
 		    len > 40 ? "..." : "", len, RMOD_MAX_NAME);
 }
 
-static size_t import_index(const struct mod_desc *d, const char *name)
+static int cmp_name_index(const void *a, const void *b)
 {
+	const struct mod_import *const *x = a, *const *y = b;
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/* Imports by name, for the sites' lookups and the uniqueness check. */
+static const struct mod_import **by_name(const struct mod_desc *d)
+{
+	const struct mod_import **v = xcalloc(d->nimports + 1, sizeof(*v));
 	for (size_t i = 0; i < d->nimports; i++)
-		if (!strcmp(d->imports[i].name, name))
-			return i;
+		v[i] = &d->imports[i];
+	sort(v, d->nimports, sizeof(*v), cmp_name_index);
+	for (size_t i = 1; i < d->nimports; i++)
+		if (!strcmp(v[i - 1]->name, v[i]->name))
+			die("import '%s' listed twice", v[i]->name);
+	return v;
+}
+
+static size_t import_index(const struct mod_desc *d, const struct mod_import **v,
+			   const char *name)
+{
+	size_t lo = 0, hi = d->nimports;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(v[mid]->name, name);
+		if (!c)
+			return (size_t)(v[mid] - d->imports);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	die("site names '%s', which is not an import", name);
 }
 
@@ -191,30 +223,40 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 
 	sort(d->sites, d->nsites, sizeof(*d->sites), cmp_site);
 	check_site_overlaps(d);
+	const struct mod_import **names = by_name(d);
+	size_t niat = 0;
+	while (niat < d->nimports && d->imports[niat].bind == RMOD_BIND_IAT)
+		niat++;
+	if (d->iat_end - d->iat_start != 4 * niat)
+		die("IAT of %u bytes for %zu IAT imports", d->iat_end - d->iat_start, niat);
 	/* Count each import's sites from the sites themselves. */
 	for (size_t i = 0; i < d->nimports; i++)
 		d->imports[i].nsites = 0;
+	size_t *site_imp = xcalloc(d->nsites + 1, sizeof(*site_imp));
 	for (size_t i = 0; i < d->nsites; i++) {
-		struct mod_import *im = &d->imports[import_index(d, d->sites[i].sym)];
+		site_imp[i] = import_index(d, names, d->sites[i].sym);
+		struct mod_import *im = &d->imports[site_imp[i]];
 		if (im->bind != RMOD_BIND_SITES)
 			die("import '%s' is bound through the IAT but also has a site at 0x%x",
 			    im->name, d->sites[i].off);
 		im->nsites++;
 	}
+	xfree(names);
 	for (size_t i = 0; i < d->nimports; i++)
 		if (d->imports[i].bind == RMOD_BIND_SITES && !d->imports[i].nsites)
 			die("import '%s' has no site", d->imports[i].name);
+	/* Records and the site stream: include/rmod/format.h. */
 	for (size_t i = 0; i < d->nimports; i++) {
 		struct mod_import *m = &d->imports[i];
 		check_name("import", m->name);
-		buf_u32(&imp, strtab_add(&st, m->name));
-		buf_u32(&imp, rmod_hash(m->name));
-		buf_u32(&imp, m->version);
-		buf_u8(&imp, m->bind);
-		buf_u8(&imp, m->weak ? RMOD_IMPORT_WEAK : 0);
-		buf_u16(&imp, m->need);
-		buf_u32(&imp, m->bind == RMOD_BIND_IAT ? m->slot : 0);
-		buf_u32(&imp, m->bind == RMOD_BIND_IAT ? 0 : m->nsites);
+		uint32_t v = strtab_add(&st, m->name) << RMOD_IR_SHIFT;
+		v |= (m->version ? RMOD_IR_VERSION : 0) |
+		     (m->need != RMOD_NEED_ANY ? RMOD_IR_NEED : 0) | (m->weak ? RMOD_IR_WEAK : 0);
+		buf_uleb(&imp, v);
+		if (m->version)
+			buf_u32(&imp, m->version);
+		if (m->need != RMOD_NEED_ANY)
+			buf_uleb(&imp, m->need);
 	}
 	int any_bound = 0;
 	for (size_t i = 0; i < d->nimports; i++)
@@ -222,11 +264,21 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	for (size_t i = 0; any_bound && i < d->nimports; i++) {
 		buf_u32(&bound, d->imports[i].stamp);
 		buf_u32(&bound, d->imports[i].stamp ? d->imports[i].hint : 0);
+		buf_u32(&bound, rmod_hash(d->imports[i].name));
 	}
+	uint32_t cur = 0;
 	for (size_t i = 0; i < d->nsites; i++) {
-		buf_u32(&sites, d->sites[i].off | (d->sites[i].pcrel ? RMOD_SITE_PCREL : 0));
-		buf_u16(&sites, (uint16_t)import_index(d, d->sites[i].sym));
+		uint32_t v = (d->sites[i].off - cur) << RMOD_SITE_SHIFT;
+		v |= d->sites[i].pcrel ? RMOD_SITE_PCREL : 0;
+		if (i && site_imp[i] == site_imp[i - 1]) {
+			buf_uleb(&sites, v | RMOD_SITE_SAME);
+		} else {
+			buf_uleb(&sites, v);
+			buf_uleb(&sites, (uint32_t)(site_imp[i] - niat));
+		}
+		cur = d->sites[i].off + 4;
 	}
+	xfree(site_imp);
 	sort(d->exports, d->nexports, sizeof(*d->exports), cmp_export);
 	for (size_t i = 0; i < d->nexports; i++) {
 		struct mod_export *e = &d->exports[i];
@@ -301,6 +353,8 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	rm_put32(h + RMOD_H_IAT_END, d->iat_end);
 	rm_put32(h + RMOD_H_INIT_START, d->init_start);
 	rm_put32(h + RMOD_H_INIT_TEXT_END, d->init_text_end);
+	rm_put32(h + RMOD_H_IMPORT_COUNT, (uint32_t)d->nimports);
+	rm_put32(h + RMOD_H_SITE_COUNT, (uint32_t)d->nsites);
 	for (int t = 0; t < RMOD_T_COUNT; t++) {
 		rm_put32(h + RMOD_H_DIR + 8 * t, dir[t][0]);
 		rm_put32(h + RMOD_H_DIR + 8 * t + 4, dir[t][1]);

@@ -1,18 +1,21 @@
 """The .rmod file layout for Python (include/rmod/format.h): reading and
-patching headers, tables and fixup streams; used by scripts/gen-malformed
-and the tests."""
+patching headers, tables, fixup streams, import records and site streams;
+used by scripts/gen-malformed and the tests."""
 import struct
 import zlib
 
-HEADER_SIZE = 176
+VERSION = 2
+HEADER_SIZE = 184
 # Header field offsets.
 H = dict(version=4, machine=6, header_size=8, flags=12, file_size=16, crc=20, image_size=24,
          mem_size=28, text_end=32, rodata_end=36, init_off=40, exit_off=44, name=48, desc=52,
          fixup_count=56, iat_start=60, iat_end=64, init_start=68, init_text_end=72,
-         pref_base=76, dir=80)
+         pref_base=76, import_count=80, site_count=84, dir=88)
 # Table directory slots.
 T = dict(image=0, fixups=1, imports=2, sites=3, exports=4, strtab=5, needs=6, params=7,
          syms=8, init=9, bound=10)
+# BOUND entry sizes: {stamp, hint, hash}, prelinked {stamp, hint, hash, addr}.
+BOUND_SIZE, PREBOUND_SIZE = 12, 16
 
 
 def u32(b, off):
@@ -78,3 +81,93 @@ def with_fixups(data, stream, count):
     set_table(b, "fixups", off if stream else 0, len(stream))
     put32(b, H["fixup_count"], count)
     return fix_crc(b)
+
+
+def read_uleb(b, p):
+    """(value, next offset) of the ULEB128 at p."""
+    v = shift = 0
+    while True:
+        x = b[p]
+        v |= (x & 0x7F) << shift
+        shift += 7
+        p += 1
+        if not x & 0x80:
+            return v, p
+
+
+def imports(b):
+    """The import records, in order: dicts with name (strtab offset),
+    version, need (None = any), weak, and iat (bound through the IAT)."""
+    io, isz = table(b, "imports")
+    niat = (u32(b, H["iat_end"]) - u32(b, H["iat_start"])) // 4
+    out, p = [], io
+    for i in range(u32(b, H["import_count"])):
+        v, p = read_uleb(b, p)
+        r = dict(name=v >> 3, version=0, need=None, weak=bool(v & 4), iat=i < niat)
+        if v & 1:
+            r["version"] = u32(b, p)
+            p += 4
+        if v & 2:
+            r["need"], p = read_uleb(b, p)
+        out.append(r)
+    assert p == io + isz, "import records do not fill their table"
+    return out
+
+
+def encode_imports(recs):
+    out = bytearray()
+    for r in recs:
+        out += uleb(r["name"] << 3 | (1 if r["version"] else 0) |
+                    (2 if r["need"] is not None else 0) | (4 if r["weak"] else 0))
+        if r["version"]:
+            out += struct.pack("<I", r["version"])
+        if r["need"] is not None:
+            out += uleb(r["need"])
+    return bytes(out)
+
+
+def sites(b):
+    """The import sites in order: (offset, pcrel, import index)."""
+    so, ssz = table(b, "sites")
+    niat = (u32(b, H["iat_end"]) - u32(b, H["iat_start"])) // 4
+    out, p, cur, imp = [], so, 0, None
+    while p < so + ssz:
+        v, p = read_uleb(b, p)
+        if not v & 1:
+            j, p = read_uleb(b, p)
+            imp = niat + j
+        off = cur + (v >> 2)
+        out.append((off, bool(v & 2), imp))
+        cur = off + 4
+    return out
+
+
+def encode_sites(b, ss):
+    """The site stream for ss, a list of (offset, pcrel, import index), in
+    the order given (a test may give a bad order on purpose)."""
+    niat = (u32(b, H["iat_end"]) - u32(b, H["iat_start"])) // 4
+    out, cur, prev = bytearray(), 0, None
+    for off, pcrel, imp in ss:
+        v = (off - cur) << 2 | (2 if pcrel else 0)
+        if imp == prev:
+            out += uleb(v | 1)
+        else:
+            out += uleb(v) + uleb(imp - niat)
+        cur, prev = off + 4, imp
+    return bytes(out)
+
+
+def replace_table(b, t, data):
+    """Point table t at data: in place when it fits, else appended at the
+    end of the file (the old bytes are left unreferenced).  No CRC fix."""
+    off, size = table(b, t)
+    if len(data) <= size:
+        b[off:off + len(data)] = data
+        set_table(b, t, off if data else 0, len(data))
+        return b
+    while len(b) % 4:
+        b.append(0)
+    set_table(b, t, len(b), len(data))
+    b += data
+    put32(b, H["file_size"], len(b))
+    return b

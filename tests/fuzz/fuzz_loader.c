@@ -4,6 +4,8 @@
  *  - rebasing a zeroed image by 1 (rm_rebase, the unchecked fast path)
  *    changes exactly the words the checked decoder lists (rm_walk_fixups),
  *    and those are fixup_count strictly increasing, non-overlapping words;
+ *  - the site decoder lists site_count sorted, separate sites, outside
+ *    the IAT, each naming a sites import, and every sites import is named;
  *  - no fixup touches an import site or the IAT;
  *  - bound-import hints never change a binding;
  * and then loads it as the kernel does (resolve, copy, rebase, bind) at a
@@ -49,10 +51,11 @@ static int table(void *ctx, uint32_t stamp, const struct rm_symbol *const **v, u
 static void make_tables(const struct rm_module *m, struct tables *t)
 {
 	t->n = 0;
-	for (uint32_t i = 0; i < m->nimports && t->n < 8; i++) {
-		struct rm_import imp;
+	struct rm_import_it it;
+	struct rm_import imp;
+	rm_imports_begin(m, &it);
+	while (t->n < 8 && rm_imports_next(m, &it, &imp)) {
 		struct rm_resolved r;
-		rm_get_import(m, i, &imp);
 		if (resolve(0, m, &imp, &r))
 			continue;
 		t->sym[t->n] = (struct rm_symbol){imp.hash, r.addr, r.version, r.kind};
@@ -67,6 +70,8 @@ struct walk {
 	uint8_t *want;   /* a zeroed image with 1 added at each listed word */
 	uint32_t n;      /* fixups listed */
 	uint64_t next;   /* the earliest offset the next fixup may have */
+	uint32_t *sites; /* the sites' offsets, from rm_walk_sites */
+	uint32_t nsites;
 	uint32_t site;   /* first site not yet behind the walk */
 };
 
@@ -79,11 +84,8 @@ static void walk_one(void *ctx, uint32_t off)
 	w->next = (uint64_t)off + 4;
 	if (m->iat_start < m->iat_end && off + 4 > m->iat_start && off < m->iat_end)
 		abort(); /* a fixup in the IAT */
-	for (; w->site < m->nsites; w->site++) {
-		uint32_t s;
-		uint16_t imp;
-		rm_get_site(m, w->site, &s, &imp);
-		s &= RMOD_SITE_OFF_MASK;
+	for (; w->site < w->nsites; w->site++) {
+		uint32_t s = w->sites[w->site];
 		if (s + 4 > off) {
 			if (s < off + 4)
 				abort(); /* a fixup on an import site */
@@ -97,17 +99,52 @@ static void walk_one(void *ctx, uint32_t off)
 	w->n++;
 }
 
+/* The site decoder's list, with its own checks: sorted, apart, in the
+ * file-backed image, outside the IAT, naming a sites import, and every
+ * sites import named. */
+struct sites {
+	const struct rm_module *m;
+	uint32_t *off, n;
+	uint64_t next;
+	uint8_t *named;
+};
+
+static void site_one(void *ctx, uint32_t off, int pcrel, uint32_t imp)
+{
+	struct sites *s = ctx;
+	const struct rm_module *m = s->m;
+	(void)pcrel;
+	if (off < s->next || (uint64_t)off + 4 > m->mem_size || s->n >= m->nsites)
+		abort();
+	if (m->iat_start < m->iat_end && off + 4 > m->iat_start && off < m->iat_end)
+		abort(); /* a site in the IAT */
+	if (imp < m->niat || imp >= m->nimports)
+		abort(); /* not a sites import */
+	s->named[imp] = 1;
+	s->next = (uint64_t)off + 4;
+	s->off[s->n++] = off;
+}
+
 static void check_fixups(const struct rm_module *m)
 {
 	size_t size = m->mem_size ? m->mem_size : 1;
 	uint8_t *img = calloc(1, size);
-	struct walk w = {m, calloc(1, size), 0, 0, 0};
+	struct sites s = {m, calloc(m->nsites + 1, 4), 0, 0, calloc(m->nimports + 1, 1)};
+	rm_walk_sites(m, site_one, &s);
+	if (s.n != m->nsites)
+		abort();
+	for (uint32_t i = m->niat; i < m->nimports; i++)
+		if (!s.named[i])
+			abort(); /* a sites import without a site */
+	struct walk w = {m, calloc(1, size), 0, 0, s.off, s.n, 0};
 	rm_rebase(m, img, 1);
 	rm_walk_fixups(m, walk_one, &w);
 	if (w.n != m->fixup_count || memcmp(img, w.want, size))
 		abort(); /* the fast path and the decoder disagree */
 	free(img);
 	free(w.want);
+	free(s.off);
+	free(s.named);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -137,18 +174,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(addrs);
 	free(hinted);
-	for (uint32_t i = 0; i < m.nimports; i++) {
-		struct rm_import x;
-		rm_get_import(&m, i, &x);
-	}
+	struct rm_import_it it;
+	struct rm_import x;
+	uint32_t ni = 0;
+	rm_imports_begin(&m, &it);
+	while (rm_imports_next(&m, &it, &x))
+		ni++;
+	if (ni != m.nimports)
+		abort(); /* the accessor and rm_parse disagree */
 	for (uint32_t i = 0; i < m.nexports; i++) {
 		struct rm_export x;
 		rm_get_export(&m, i, &x);
-	}
-	for (uint32_t i = 0; i < m.nsites; i++) {
-		uint32_t w;
-		uint16_t imp;
-		rm_get_site(&m, i, &w, &imp);
 	}
 	for (uint32_t i = 0; i < m.nparams; i++) {
 		struct rm_param x;
