@@ -1,6 +1,8 @@
 /* The one checked decoder of the import side (include/rmod/format.h):
- * import records and the import-site stream, for validation, resolution,
- * binding and the tools. */
+ * import records and the import-site stream, for validation, resolution
+ * and the tools; and rm_bind's unchecked ULEB step for streams rm_parse
+ * accepted (the fuzz oracle checks that rm_bind writes exactly what the
+ * checked decoder lists). */
 #ifndef RMOD_IMPDEC_H
 #define RMOD_IMPDEC_H
 
@@ -8,6 +10,20 @@
 
 #include "fxdec.h"
 #include "rmod/format.h"
+
+/* rm_fx_uleb with a two-byte fast path too: import names and site gaps
+ * are often two bytes.  Same checks (a zero last byte is not minimal). */
+static inline __attribute__((always_inline)) int rm_uleb2(const uint8_t **pp,
+							const uint8_t *end, uint32_t *out)
+{
+	const uint8_t *p = *pp;
+	if (end - p >= 2 && (p[0] & 0x80) && p[1] && !(p[1] & 0x80)) {
+		*out = (p[0] & 0x7fu) | (uint32_t)p[1] << 7;
+		*pp = p + 2;
+		return 0;
+	}
+	return rm_fx_uleb(pp, end, out);
+}
 
 /* One import record. */
 struct rm_irec {
@@ -28,7 +44,7 @@ static inline __attribute__((always_inline)) int rm_irec_next(const uint8_t **pp
 	r->version = 0;
 	r->need = RMOD_NEED_ANY;
 	r->name = r->flags = 0;
-	if (rm_fx_uleb(&p, end, &v))
+	if (rm_uleb2(&p, end, &v))
 		return -1;
 	r->name = v >> RMOD_IR_SHIFT;
 	r->flags = v & RMOD_IR_WEAK ? RMOD_IMPORT_WEAK : 0;
@@ -38,7 +54,7 @@ static inline __attribute__((always_inline)) int rm_irec_next(const uint8_t **pp
 		p += 4;
 	}
 	if (v & RMOD_IR_NEED) {
-		if (rm_fx_uleb(&p, end, &r->need) || r->need >= RMOD_NEED_ANY)
+		if (rm_uleb2(&p, end, &r->need) || r->need >= RMOD_NEED_ANY)
 			return -1;
 	}
 	*pp = p;
@@ -73,10 +89,10 @@ static inline __attribute__((always_inline)) int rm_site_next(struct rm_sitedec 
 	uint32_t v, j;
 	if (x->p == x->end)
 		return 0;
-	if (rm_fx_uleb(&x->p, x->end, &v))
+	if (rm_uleb2(&x->p, x->end, &v))
 		return -1;
 	if (!(v & RMOD_SITE_SAME)) {
-		if (rm_fx_uleb(&x->p, x->end, &j) || j >= x->nimports - x->niat)
+		if (rm_uleb2(&x->p, x->end, &j) || j >= x->nimports - x->niat)
 			return -1;
 		x->imp = x->niat + j;
 	} else if (x->imp == RM_FX_PAST) {
@@ -90,6 +106,23 @@ static inline __attribute__((always_inline)) int rm_site_next(struct rm_sitedec 
 	*off = x->cur + v;
 	x->cur = *off + 4;
 	return 1;
+}
+
+/* A ULEB of a stream rm_parse accepted: no bounds, no checks. */
+static inline __attribute__((always_inline)) uint32_t rm_uleb_fast(const uint8_t **pp)
+{
+	const uint8_t *p = *pp;
+	uint32_t v = *p++;
+	if (v & 0x80) {
+		uint32_t b = *p++;
+		v = (v & 0x7f) | (b & 0x7f) << 7;
+		for (unsigned shift = 14; b & 0x80; shift += 7) {
+			b = *p++;
+			v |= (b & 0x7f) << shift;
+		}
+	}
+	*pp = p;
+	return v;
 }
 
 #endif

@@ -21,8 +21,10 @@ typedef uint32_t __attribute__((aligned(1), may_alias)) rm_u32_unaligned;
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define RM_ADD32(q, v) (*(rm_u32_unaligned *)(void *)(q) += (v))
+#define RM_PUT32(q, v) (*(rm_u32_unaligned *)(void *)(q) = (v))
 #else
 #define RM_ADD32(q, v) rm_put32((q), rm_le32(q) + (v))
+#define RM_PUT32(q, v) rm_put32((q), (v))
 #endif
 
 #endif

@@ -76,12 +76,13 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 		if (rc)
 			return rc;
 	}
+	/* The hinted path reads BOUND only; the records are decoded up to
+	 * an import only when it goes to fn (ri: the record of import ei). */
+	const uint8_t *ri = e;
+	uint32_t ei = 0, bsize = m->bound_size;
 	for (uint32_t i = 0; i < nimports; i++) {
-		const uint8_t *rec = e;
-		struct rm_irec r;
-		rm_irec_next(&e, end, &r); /* rm_parse accepted every record */
 		if (b) {
-			const uint8_t *be = b + m->bound_size * i;
+			const uint8_t *be = b + bsize * i;
 			uint32_t st = rm_le32(be), hint = rm_le32(be + 4);
 			if (st != stamp) { /* a new provider table: ask once */
 				stamp = st;
@@ -90,13 +91,17 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 			}
 			const struct rm_symbol *s = hint < n ? v[hint] : 0;
 			/* Unversioned or mismatched imports go to fn, which decides. */
-			if (s && s->hash == rm_le32(be + 8) && s->version == r.version &&
+			if (s && s->hash == rm_le32(be + 8) && s->version == rm_le32(be + 12) &&
 			    s->version && (i >= m->niat || s->kind == RMOD_EXP_FUNC)) {
 				addrs[i] = s->addr;
 				continue;
 			}
 		}
-		int rc = resolve_slow(m, i, rec, fn, ctx, &addrs[i], d);
+		for (; ei < i; ei++) {
+			struct rm_irec r;
+			rm_irec_next(&ri, end, &r); /* rm_parse accepted every record */
+		}
+		int rc = resolve_slow(m, i, ri, fn, ctx, &addrs[i], d);
 		if (rc)
 			return rc;
 	}
@@ -113,32 +118,53 @@ int rm_bind_needed(const struct rm_module *m, uint32_t base, const uint32_t *add
 	return 0;
 }
 
+/* Sites of a prelinked module hold S' (+ addend, - P' when PC-relative)
+ * for the prebound S' and the module at pref_base: add the differences.
+ * sa: the addresses of the sites imports. */
+static __attribute__((noinline)) void bind_prebound(const struct rm_module *m, uint8_t *img,
+						    uint32_t base, const uint32_t *sa)
+{
+	const uint8_t *p = m->sites, *end = p + m->sites_size;
+	const uint8_t *b = m->bound + RMOD_PREBOUND_SIZE * m->niat + 16;
+	uint32_t cur = 0, va = 0, moved = base - m->pref_base;
+	while (p < end) {
+		uint32_t v = rm_uleb_fast(&p);
+		if (!(v & RMOD_SITE_SAME)) {
+			uint32_t j = rm_uleb_fast(&p);
+			va = sa[j] - rm_le32(b + RMOD_PREBOUND_SIZE * j);
+		}
+		uint32_t off = cur + (v >> RMOD_SITE_SHIFT);
+		RM_ADD32(img + off, va - (moved & (0u - ((v >> 1) & 1))));
+		cur = off + 4;
+	}
+}
+
 void rm_bind(const struct rm_module *m, void *dest, uint32_t base, const uint32_t *addrs)
 {
 	/* Locals, not m->: the stores below may alias m as far as C knows. */
 	uint8_t *img = (uint8_t *)dest + m->iat_start;
 	uint32_t niat = m->niat;
 	for (uint32_t k = 0; k < niat; k++, img += 4)
-		rm_put32(img, addrs[k]);
+		RM_PUT32(img, addrs[k]);
 	img = dest;
-	struct rm_sitedec x;
-	uint32_t off, pcrel, imp = RM_FX_PAST, va = 0, vp = 0;
-	const uint8_t *b = m->bound + 12;
-	uint32_t prebound = m->flags & RMOD_F_PREBOUND, moved = base - m->pref_base;
-	rm_sitedec_init(&x, m->sites, m->sites_size, niat, m->nimports);
-	/* Sites of a prelinked module hold S' (+ addend, - P' when
-	 * PC-relative) for the prebound S' and the module at pref_base: add
-	 * the differences.  The values change only with the import. */
-	while (rm_site_next(&x, &off, &pcrel) > 0) {
-		if (x.imp != imp) {
-			imp = x.imp;
-			va = addrs[imp];
-			vp = va - base;
-			if (prebound) {
-				va -= rm_le32(b + RMOD_PREBOUND_SIZE * imp);
-				vp = va - moved;
-			}
-		}
-		RM_ADD32(img + off, pcrel ? vp : va);
+	/* The stream rm_parse accepted, decoded without checks (impdec.h).
+	 * A site adds its import's address, less base when PC-relative; the
+	 * address is loaded only when the import changes. */
+	const uint8_t *p = m->sites, *end = p + m->sites_size;
+	const uint32_t *sa = addrs + niat;
+	uint32_t cur = 0, va = 0;
+	if (m->flags & RMOD_F_PREBOUND) {
+		bind_prebound(m, img, base, sa);
+		return;
+	}
+	while (p < end) {
+		uint32_t v = rm_uleb_fast(&p);
+		if (!(v & RMOD_SITE_SAME))
+			va = sa[rm_uleb_fast(&p)];
+		uint32_t off = cur + (v >> RMOD_SITE_SHIFT), x = va;
+		if (v & RMOD_SITE_PCREL)
+			x -= base;
+		RM_ADD32(img + off, x);
+		cur = off + 4;
 	}
 }

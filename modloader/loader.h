@@ -57,7 +57,8 @@ enum rm_err {
 	RM_E_KIND = 34,          /* import bound to an export of the wrong kind */
 	/* 35 is retired (was RM_E_DEST, never returned). */
 	RM_E_INIT_REF = 36,      /* export or parameter inside init-only memory */
-	RM_E_BOUND = 37,         /* bound-import table not one entry per import */
+	RM_E_BOUND = 37,         /* bound-import table not one entry per import,
+				    or an entry's version not its import's */
 	RM_E__COUNT
 };
 
@@ -204,7 +205,7 @@ int rm_bind_needed(const struct rm_module *m, uint32_t base, const uint32_t *add
 /* The address import i is already bound to in a prelinked image, else 0. */
 static inline uint32_t rm_prebound(const struct rm_module *m, uint32_t i)
 {
-	return m->flags & RMOD_F_PREBOUND ? rm_le32(m->bound + RMOD_PREBOUND_SIZE * i + 12) : 0;
+	return m->flags & RMOD_F_PREBOUND ? rm_le32(m->bound + RMOD_PREBOUND_SIZE * i + 16) : 0;
 }
 
 /* Imports in order, from the checked decoder: rm_imports_begin, then

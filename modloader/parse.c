@@ -255,19 +255,54 @@ static int after(uint32_t ph, const char *ps, uint32_t h, const char *s, int *eq
 	return ph < h || (ph == h && c < 0);
 }
 
+/* Names are unique over both import groups: merge them.  The IAT
+ * group's hashes are kept on the stack for up to RM_PARSE_COUNTS imports
+ * (the merge then runs in the main pass); past that they are computed
+ * again here. */
+static __attribute__((noinline, cold)) int merge_groups(struct rm_module *m, struct rm_diag *d)
+{
+	const uint8_t *end = m->imports + m->imports_size, *q = m->imports, *s2 = m->imports;
+	struct rm_irec a, b;
+	uint32_t ia = 0, ib = m->niat, ha, hb;
+	for (uint32_t i = 0; i < m->niat; i++)
+		rm_irec_next(&s2, end, &a);
+	rm_irec_next(&q, end, &a);
+	rm_irec_next(&s2, end, &b);
+	ha = rmod_hash(m->strtab + a.name), hb = rmod_hash(m->strtab + b.name);
+	for (;;) {
+		int eq;
+		if (after(ha, m->strtab + a.name, hb, m->strtab + b.name, &eq)) {
+			if (++ia == m->niat)
+				return RM_OK;
+			rm_irec_next(&q, end, &a);
+			ha = rmod_hash(m->strtab + a.name);
+		} else {
+			if (eq) {
+				d->sym = m->strtab + b.name;
+				return fail(d, RM_E_IMPORT, ib, hb, ha);
+			}
+			if (++ib == m->nimports)
+				return RM_OK;
+			rm_irec_next(&s2, end, &b);
+			hb = rmod_hash(m->strtab + b.name);
+		}
+	}
+}
+
 /* Imports: records well formed, each group (IAT, then sites) sorted by
- * (hash, name), and BOUND's hash the name's. */
+ * (hash, name), names unique over both, and BOUND's hash the name's. */
 static int check_imports(struct rm_module *m, struct rm_diag *d)
 {
 	const uint8_t *p = m->imports, *end = p + m->imports_size;
-	uint32_t ph = 0;
-	const char *ps = 0;
+	uint32_t ph = 0, ih[RM_PARSE_COUNTS], k = 0;
+	const char *ps = 0, *is[RM_PARSE_COUNTS];
 	if (m->iat_start % 4 || m->iat_end % 4 || m->iat_start > m->iat_end ||
 	    m->iat_end > m->image_size || (m->iat_end > m->iat_start && m->iat_start < m->text_end))
 		return fail(d, RM_E_IAT_SLOT, RMOD_H_IAT_START, m->iat_start, m->iat_end);
 	m->niat = (m->iat_end - m->iat_start) / 4;
 	if (m->niat > m->nimports)
 		return fail(d, RM_E_IAT_SLOT, RMOD_H_IAT_END, m->niat, m->nimports);
+	int small = m->niat <= RM_PARSE_COUNTS;
 	for (uint32_t i = 0; i < m->nimports; i++) {
 		struct rm_irec r;
 		const uint8_t *at = p;
@@ -283,44 +318,39 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 			return fail(d, RM_E_IMPORT, i, r.need, m->nneeds);
 		if (i != 0 && i != m->niat && !after(ph, ps, h, s, &eq))
 			return fail(d, RM_E_IMPORT, i, h, ph);
-		if (m->has_bound && rm_le32(m->bound + m->bound_size * i + 8) != h)
-			return fail(d, RM_E_HASH, i, rm_le32(m->bound + m->bound_size * i + 8), h);
+		if (m->has_bound) {
+			const uint8_t *be = m->bound + m->bound_size * i;
+			if (rm_le32(be + 8) != h)
+				return fail(d, RM_E_HASH, i, rm_le32(be + 8), h);
+			if (rm_le32(be + 12) != r.version)
+				return fail(d, RM_E_BOUND, i, rm_le32(be + 12), r.version);
+		}
+		if (small && i < m->niat) {
+			ih[i] = h, is[i] = s;
+		} else if (small) { /* a sites import: past the IAT names before it */
+			while (k < m->niat && after(ih[k], is[k], h, s, &eq))
+				k++;
+			if (k < m->niat && ih[k] == h && !str_cmp(is[k], s))
+				return fail(d, RM_E_IMPORT, i, h, ih[k]);
+		}
 		ph = h, ps = s;
 	}
 	if (p != end)
 		return fail(d, RM_E_IMPORT, m->nimports, (uint32_t)(p - m->imports), m->imports_size);
 	d->sym = 0;
-	/* Names are unique over both groups: merge them (rehashing the IAT
-	 * group, which the first pass could not keep). */
-	if (m->niat && m->niat < m->nimports) {
-		const uint8_t *q = m->imports, *s2 = m->imports;
-		struct rm_irec a, b;
-		uint32_t ia = 0, ib = m->niat, ha, hb;
-		for (uint32_t i = 0; i < m->niat; i++)
-			rm_irec_next(&s2, end, &a);
-		rm_irec_next(&q, end, &a);
-		rm_irec_next(&s2, end, &b);
-		ha = rmod_hash(m->strtab + a.name), hb = rmod_hash(m->strtab + b.name);
-		for (;;) {
-			int eq;
-			if (after(ha, m->strtab + a.name, hb, m->strtab + b.name, &eq)) {
-				if (++ia == m->niat)
-					break;
-				rm_irec_next(&q, end, &a);
-				ha = rmod_hash(m->strtab + a.name);
-			} else {
-				if (eq) {
-					d->sym = m->strtab + b.name;
-					return fail(d, RM_E_IMPORT, ib, hb, ha);
-				}
-				if (++ib == m->nimports)
-					break;
-				rm_irec_next(&s2, end, &b);
-				hb = rmod_hash(m->strtab + b.name);
-			}
-		}
-	}
+	if (!small && m->niat < m->nimports)
+		return merge_groups(m, d);
 	return RM_OK;
+}
+
+/* Sites import i (from niat) has no site. */
+static __attribute__((noinline, cold)) int unnamed(const struct rm_module *m, uint32_t i,
+						   struct rm_diag *d)
+{
+	struct rm_import imp;
+	rm_get_import(m, m->niat + i, &imp);
+	d->sym = imp.name;
+	return fail(d, RM_E_IMPORT, m->niat + i, 0, 0);
 }
 
 /* Sites: the stream well formed with site_count sites, each inside the
@@ -329,8 +359,10 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 static int check_sites(struct rm_module *m, struct rm_diag *d)
 {
 	struct rm_sitedec x;
-	uint32_t off, pc, n = 0;
-	int r;
+	uint32_t off, pc, n = 0, ns = m->nimports - m->niat, cnt[RM_PARSE_COUNTS];
+	int r, small = ns <= RM_PARSE_COUNTS;
+	for (uint32_t i = 0; small && i < ns; i++)
+		cnt[i] = 0;
 	rm_sitedec_init(&x, m->sites, m->sites_size, m->niat, m->nimports);
 	while ((r = rm_site_next(&x, &off, &pc)) > 0) {
 		if (n == m->nsites)
@@ -339,15 +371,17 @@ static int check_sites(struct rm_module *m, struct rm_diag *d)
 			return fail(d, RM_E_SITE_RANGE, n, off, m->image_size);
 		if (in_iat(m, off))
 			return fail(d, RM_E_SITE_OVERLAP, n, off, m->iat_start);
+		if (small)
+			cnt[x.imp - m->niat] = 1;
 		n++;
 	}
 	if (r < 0)
 		return fail(d, RM_E_IMPORT, n, (uint32_t)(x.p - m->sites), m->sites_size);
 	if (n != m->nsites)
 		return fail(d, RM_E_IMPORT, n, n, m->nsites);
-	uint32_t cnt[RM_PARSE_COUNTS];
-	if (m->nimports - m->niat <= RM_PARSE_COUNTS)
-		return rm_check_site_counts(m, cnt, d);
+	for (uint32_t i = 0; small && i < ns; i++)
+		if (!cnt[i])
+			return unnamed(m, i, d);
 	return RM_OK;
 }
 
@@ -360,14 +394,9 @@ int rm_check_site_counts(const struct rm_module *m, uint32_t *cnt, struct rm_dia
 	rm_sitedec_init(&x, m->sites, m->sites_size, m->niat, m->nimports);
 	while (rm_site_next(&x, &off, &pc) > 0)
 		cnt[x.imp - m->niat] = 1;
-	for (uint32_t i = 0; i < ns; i++) {
-		if (!cnt[i]) {
-			struct rm_import imp;
-			rm_get_import(m, m->niat + i, &imp);
-			d->sym = imp.name;
-			return fail(d, RM_E_IMPORT, m->niat + i, 0, 0);
-		}
-	}
+	for (uint32_t i = 0; i < ns; i++)
+		if (!cnt[i])
+			return unnamed(m, i, d);
 	return RM_OK;
 }
 

@@ -134,11 +134,12 @@ struct rmod_header {
 #define RMOD_IR_WEAK 4u
 #define RMOD_IR_SHIFT 3
 
-/* struct rmod_bound, 12 bytes: a PE-style hint for import i (same index).
+/* struct rmod_bound, 16 bytes: a PE-style hint for import i (same index).
  * hint is the symbol's index in its provider's export table as rmod-link
  * saw it; stamp is rmod_stamp() of that whole table (0 = no hint); hash
- * is rmod_hash of the import's name (checked by rm_parse), so the hinted
- * path needs neither the name nor a hash computation.  A loader whose
+ * and version are the import's (rm_parse checks both against the name
+ * and the record), so the hinted path reads this table only: no record
+ * decoding, no hash computation.  A loader whose
  * provider table has the same stamp takes entry hint directly;
  * otherwise it looks the name up.  Hints are only a shortcut: a stale
  * one costs a lookup, and binds wrongly only if a changed table collides
@@ -147,15 +148,16 @@ struct rmod_bound {
 	uint32_t stamp;
 	uint32_t hint;
 	uint32_t hash;
+	uint32_t version;
 };
-#define RMOD_BOUND_SIZE 12u
+#define RMOD_BOUND_SIZE 16u
 
-/* With RMOD_F_PREBOUND, BOUND entries are 16 bytes: {stamp, hint, hash,
- * addr}.  The image's sites and IAT slots hold import i bound to addr
+/* With RMOD_F_PREBOUND, BOUND entries are 20 bytes: {stamp, hint, hash,
+ * version, addr}.  The image's sites and IAT slots hold import i bound to addr
  * with the module at pref_base (addr 0 where no provider was known), so
  * a loader that resolves every import to its addr and places the module
  * at pref_base has nothing to bind; otherwise it binds the difference. */
-#define RMOD_PREBOUND_SIZE 16u
+#define RMOD_PREBOUND_SIZE 20u
 
 /* The import-site stream (table SITES), one list sorted by offset so
  * that binding is one linear pass and the validator can check it against

@@ -47,7 +47,7 @@ struct prelink_result prelink(const char *what, const uint8_t *buf, size_t n, ui
 	rm_bind(&m, mem, base, addrs);
 
 	/* The same file with the loaded bytes, the base, and a BOUND table
-	 * of {stamp, hint, hash, addr} appended (the old one is left unreferenced). */
+	 * of {stamp, hint, hash, version, addr} appended (the old one is left unreferenced). */
 	size_t bound_off = (n + 3) & ~(size_t)3, bsize = (size_t)RMOD_PREBOUND_SIZE * m.nimports;
 	r.size = bound_off + bsize;
 	r.file = xcalloc(r.size, 1);
@@ -62,7 +62,8 @@ struct prelink_result prelink(const char *what, const uint8_t *buf, size_t n, ui
 		rm_put32(f + bound_off + RMOD_PREBOUND_SIZE * i, imp.stamp);
 		rm_put32(f + bound_off + RMOD_PREBOUND_SIZE * i + 4, imp.hint);
 		rm_put32(f + bound_off + RMOD_PREBOUND_SIZE * i + 8, imp.hash);
-		rm_put32(f + bound_off + RMOD_PREBOUND_SIZE * i + 12, addrs[i]);
+		rm_put32(f + bound_off + RMOD_PREBOUND_SIZE * i + 12, imp.version);
+		rm_put32(f + bound_off + RMOD_PREBOUND_SIZE * i + 16, addrs[i]);
 		if (addrs[i])
 			r.prebound++;
 		else

@@ -265,6 +265,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		buf_u32(&bound, d->imports[i].stamp);
 		buf_u32(&bound, d->imports[i].stamp ? d->imports[i].hint : 0);
 		buf_u32(&bound, rmod_hash(d->imports[i].name));
+		buf_u32(&bound, d->imports[i].version);
 	}
 	uint32_t cur = 0;
 	for (size_t i = 0; i < d->nsites; i++) {

@@ -14,8 +14,8 @@ H = dict(version=4, machine=6, header_size=8, flags=12, file_size=16, crc=20, im
 # Table directory slots.
 T = dict(image=0, fixups=1, imports=2, sites=3, exports=4, strtab=5, needs=6, params=7,
          syms=8, init=9, bound=10)
-# BOUND entry sizes: {stamp, hint, hash}, prelinked {stamp, hint, hash, addr}.
-BOUND_SIZE, PREBOUND_SIZE = 12, 16
+# BOUND entry sizes: {stamp, hint, hash, version}, prelinked with addr too.
+BOUND_SIZE, PREBOUND_SIZE = 16, 20
 
 
 def u32(b, off):

@@ -20,8 +20,11 @@ $(FZ)/fuzz_link: tests/fuzz/fuzz_link.c $(CORE_SRCS) $(HOST_LIB_SRCS) | $(DEPS_S
 		$(HOST_LIBS)
 
 # Seed corpora from the built modules (copied once; libFuzzer adds to them).
-$(FZ)/corpus/loader/.seeded: | mods
+# A new format version (include/rmod/format.h) starts the loader corpus
+# afresh: inputs of an older version stop at the version check.
+$(FZ)/corpus/loader/.seeded: include/rmod/format.h | mods
 	@mkdir -p $(@D)
+	find $(@D) -type f -delete
 	cp $(B)/mods/*.rmod $(@D)/ && touch $@
 
 $(FZ)/corpus/link/.seeded: | mods

@@ -7,6 +7,8 @@
  *  - the site decoder lists site_count sorted, separate sites, outside
  *    the IAT, each naming a sites import, and every sites import is named;
  *  - no fixup touches an import site or the IAT;
+ *  - rm_bind (its own unchecked ULEB steps) writes exactly what the
+ *    checked decoder lists: each IAT slot, and each site's difference;
  *  - bound-import hints never change a binding;
  * and then loads it as the kernel does (resolve, copy, rebase, bind) at a
  * base taken from the input and reads every table through the accessors.
@@ -147,6 +149,41 @@ static void check_fixups(const struct rm_module *m)
 	free(s.named);
 }
 
+/* What rm_bind must add to a zeroed image, from the checked decoder. */
+struct bindw {
+	const struct rm_module *m;
+	uint8_t *want;
+	const uint32_t *addrs;
+	uint32_t base;
+};
+
+static void bind_one(void *ctx, uint32_t off, int pcrel, uint32_t imp)
+{
+	struct bindw *w = ctx;
+	const struct rm_module *m = w->m;
+	uint32_t v = w->addrs[imp] - rm_prebound(m, imp), x;
+	if (pcrel)
+		v -= m->flags & RMOD_F_PREBOUND ? w->base - m->pref_base : w->base;
+	memcpy(&x, w->want + off, 4);
+	x += v;
+	memcpy(w->want + off, &x, 4);
+}
+
+static void check_bind(const struct rm_module *m, const uint32_t *addrs, uint32_t base)
+{
+	size_t size = m->mem_size ? m->mem_size : 1;
+	uint8_t *img = calloc(1, size);
+	struct bindw w = {m, calloc(1, size), addrs, base};
+	for (uint32_t k = 0; k < m->niat; k++)
+		memcpy(w.want + m->iat_start + 4 * k, &addrs[k], 4);
+	rm_walk_sites(m, bind_one, &w);
+	rm_bind(m, img, base, addrs);
+	if (memcmp(img, w.want, size))
+		abort(); /* rm_bind and the checked decoder disagree */
+	free(img);
+	free(w.want);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rm_module m;
@@ -171,6 +208,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rm_rebase(&m, img, base);
 		rm_bind(&m, img, base, addrs);
 		free(img);
+		check_bind(&m, addrs, base);
 	}
 	free(addrs);
 	free(hinted);
