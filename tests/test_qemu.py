@@ -107,6 +107,12 @@ def bad_files(tmp_path):
     b[0:4] = b"JUNK"
     (tmp_path / "badmagic.rmod").write_bytes(rmodfile.fix_crc(b))
     files["badmagic"] = (tmp_path / "badmagic.rmod", "RM_E_MAGIC")
+    b = bytearray(good)  # a file of the previous format: both versions named
+    rmodfile.put16(b, rmodfile.H["version"], rmodfile.VERSION - 1)
+    (tmp_path / "oldversion.rmod").write_bytes(rmodfile.fix_crc(b))
+    files["oldversion"] = (tmp_path / "oldversion.rmod",
+                           f"format version {rmodfile.VERSION - 1}, this kernel reads version "
+                           f"{rmodfile.VERSION} (RM_E_VERSION)")
     tables = (MODS / "tables.rmod").read_bytes()
     size = rmodfile.u32(tables, rmodfile.H["image_size"])
     (tmp_path / "pastend.rmod").write_bytes(

@@ -189,6 +189,17 @@ def test_weak_imports_are_marked_in_both_link_paths(tmp_path, built):
     one_line_error(load(out, tmp_path, "hook=0x2000"), "unresolved import 'strong'")
 
 
+def test_an_older_format_is_refused_naming_both_versions(tmp_path, built):
+    data = bytearray((MODS / "consumer.rmod").read_bytes())
+    assert data[4] == rmodfile.VERSION  # rmodfile.py agrees with the writer
+    rmodfile.put16(data, rmodfile.H["version"], rmodfile.VERSION - 1)
+    f = tmp_path / "old.rmod"
+    f.write_bytes(rmodfile.fix_crc(data))
+    one_line_error(load(f, tmp_path, *consumer_imports()),
+                   f"format version {rmodfile.VERSION - 1}, this tool reads version "
+                   f"{rmodfile.VERSION}", "RM_E_VERSION")
+
+
 def test_import_records_are_checked(tmp_path, built):
     """Import records are varint-coded: the weak bit is accepted; a version
     announced but 0, a need past NEEDS and a byte left after the last
