@@ -224,5 +224,7 @@ const char *rm_errname(int code); /* "RM_E_MAGIC" */
 
 /* CRC-32 (IEEE 802.3), as stored in the header. */
 uint32_t rm_crc32(uint32_t crc, const void *buf, size_t len);
+/* CRC-32C (Castagnoli): the file checksum (header crc32). */
+uint32_t rm_crc32c(uint32_t crc, const void *buf, size_t len);
 
 #endif

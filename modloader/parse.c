@@ -116,9 +116,9 @@ static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm
 		return fail(d, RM_E_FLAGS, RMOD_H_FLAGS, m->flags, RMOD_F_KNOWN);
 	if (!(flags & RM_PARSE_NO_CRC)) {
 		static const uint8_t zero[4];
-		uint32_t c = rm_crc32(0, f, RMOD_H_CRC32);
-		c = rm_crc32(c, zero, 4);
-		c = rm_crc32(c, f + RMOD_H_CRC32 + 4, size - RMOD_H_CRC32 - 4);
+		uint32_t c = rm_crc32c(0, f, RMOD_H_CRC32);
+		c = rm_crc32c(c, zero, 4);
+		c = rm_crc32c(c, f + RMOD_H_CRC32 + 4, size - RMOD_H_CRC32 - 4);
 		if (c != rm_le32(f + RMOD_H_CRC32))
 			return fail(d, RM_E_CHECKSUM, RMOD_H_CRC32, rm_le32(f + RMOD_H_CRC32), c);
 	}

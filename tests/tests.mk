@@ -3,6 +3,7 @@ PYTEST := $(PY) -m pytest
 PYTEST_ARGS ?= -q
 
 include tests/unit/libc.mk
+include tests/unit/crc.mk
 include tests/unit/symtab.mk
 
 # The host tools and the loader core again, under ASan and UBSan.
@@ -30,5 +31,5 @@ soak: all
 		grep -E '^soak: .* ok$$'
 
 .PHONY: test pytest
-test: all synth abi-check lz4-demo unit-libc unit-symtab sanitize-test fuzz-smoke compare
+test: all synth abi-check lz4-demo unit-libc unit-symtab unit-crc sanitize-test fuzz-smoke compare
 	cd tests && $(PYTEST) $(PYTEST_ARGS)

@@ -54,7 +54,7 @@ struct rmod_header {
 	uint32_t header_size; /* sizeof(struct rmod_header) */
 	uint32_t flags;       /* RMOD_F_* */
 	uint32_t file_size;   /* exact size of the file */
-	uint32_t crc32;       /* CRC-32 (IEEE) of the file with this field 0 */
+	uint32_t crc32;       /* CRC-32C (Castagnoli) of the file with this field 0 */
 	uint32_t image_size;  /* file-backed bytes: text | rodata | data */
 	uint32_t mem_size;    /* everything: image, bss, init region; a
 				 multiple of RMOD_PAGE */

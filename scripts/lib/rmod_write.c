@@ -305,7 +305,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		rm_put32(h + RMOD_H_DIR + 8 * t, dir[t][0]);
 		rm_put32(h + RMOD_H_DIR + 8 * t + 4, dir[t][1]);
 	}
-	rm_put32(h + RMOD_H_CRC32, rm_crc32(0, out->p, out->len));
+	rm_put32(h + RMOD_H_CRC32, rm_crc32c(0, out->p, out->len));
 
 	xfree(fx.p);
 	xfree(imp.p);

@@ -2,7 +2,6 @@
 patching headers, tables and fixup streams; used by scripts/gen-malformed
 and the tests."""
 import struct
-import zlib
 
 HEADER_SIZE = 176
 # Header field offsets.
@@ -61,10 +60,31 @@ def uleb(v):
             return bytes(out)
 
 
+def _crc32c_table():
+    t = []
+    for i in range(256):
+        v = i
+        for _ in range(8):
+            v = (v >> 1) ^ (0x82F63B78 if v & 1 else 0)
+        t.append(v)
+    return t
+
+
+_CRC32C = _crc32c_table()
+
+
+def crc32c(data, crc=0):
+    """CRC-32C (Castagnoli), the file checksum (docs/FORMAT.md)."""
+    t, c = _CRC32C, crc ^ 0xFFFFFFFF
+    for x in data:
+        c = t[(c ^ x) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
 def fix_crc(b):
     """Recompute the header CRC so a corruption reaches the check it targets."""
     put32(b, H["crc"], 0)
-    put32(b, H["crc"], zlib.crc32(bytes(b)))
+    put32(b, H["crc"], crc32c(bytes(b)))
     return b
 
 
