@@ -42,6 +42,7 @@ static const struct {
 	[RM_E_DEST] = {"RM_E_DEST", "bad destination"},
 	[RM_E_INIT_REF] = {"RM_E_INIT_REF", "export or parameter lies in init-only memory"},
 	[RM_E_BOUND] = {"RM_E_BOUND", "bound-import table does not match the imports"},
+	[RM_E_TYPES] = {"RM_E_TYPES", "malformed ABI type table"},
 };
 
 const char *rm_strerror(int code)

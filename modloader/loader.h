@@ -55,6 +55,7 @@ enum rm_err {
 	RM_E_DEST = 35,          /* destination too small or misaligned */
 	RM_E_INIT_REF = 36,      /* export or parameter inside init-only memory */
 	RM_E_BOUND = 37,         /* bound-import table not one entry per import */
+	RM_E_TYPES = 38,         /* malformed TYPES (ABI type) table */
 	RM_E__COUNT
 };
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi_types.h"
 #include "fixup_encode.h"
 #include "rmod/format.h"
 #include "loader.h"
@@ -114,6 +115,14 @@ static size_t import_index(const struct mod_desc *d, const char *name)
 		if (!strcmp(d->imports[i].name, name))
 			return i;
 	die("site names '%s', which is not an import", name);
+}
+
+static char *type_of(const struct mod_desc *d, const char *name)
+{
+	for (size_t i = 0; i < d->ntypes; i++)
+		if (!strcmp(d->types[i].name, name))
+			return d->types[i].text;
+	return NULL;
 }
 
 /* Append a table, 4-aligned, and record it in the directory. */
@@ -234,6 +243,19 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	struct buf init = {d->init_image, d->init_image_size, d->init_image_size};
 	table(out, dir, RMOD_T_INIT, &init);
 	table(out, dir, RMOD_T_BOUND, &bound);
+	/* Type texts in table order: exports are sorted by now, imports were. */
+	char **et = xcalloc(d->nexports + 1, sizeof(char *)),
+	     **it = xcalloc(d->nimports + 1, sizeof(char *));
+	for (size_t i = 0; i < d->nexports; i++)
+		et[i] = type_of(d, d->exports[i].name);
+	for (size_t i = 0; i < d->nimports; i++)
+		it[i] = type_of(d, d->imports[i].name);
+	struct buf types = {0};
+	abi_types_encode(&types, et, d->nexports, it, d->nimports);
+	table(out, dir, RMOD_T_TYPES, &types);
+	free(et);
+	free(it);
+	free(types.p);
 	table(out, dir, RMOD_T_STRTAB, &st.b);
 
 	uint8_t *h = out->p;

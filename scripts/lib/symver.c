@@ -21,7 +21,8 @@ struct entry {
 };
 
 struct symver {
-	int fd;
+	int fd;    /* -1 when the caller owns the ELF */
+	Elf *elf;  /* ours, or NULL */
 	Dwarf *dw;
 	struct entry *v;
 	size_t n;
@@ -230,15 +231,12 @@ static void index_cu(struct symver *s, Dwarf_Die *cu)
 	} while (dwarf_siblingof(&c, &c) == 0);
 }
 
-struct symver *symver_open(const char *path)
+/* Index the DWARF of an open ELF (a file or an archive member). */
+static void index_dwarf(struct symver *s, Elf *e)
 {
-	struct symver *s = xcalloc(1, sizeof(*s));
-	s->fd = open(path, O_RDONLY);
-	if (s->fd < 0)
-		die("%s: cannot open", path);
-	s->dw = dwarf_begin(s->fd, DWARF_C_READ);
+	s->dw = dwarf_begin_elf(e, DWARF_C_READ, NULL);
 	if (!s->dw)
-		return s; /* no DWARF: every symbol is unversioned */
+		return; /* no DWARF: every symbol is unversioned */
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	while (dwarf_nextcu(s->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
@@ -247,6 +245,26 @@ struct symver *symver_open(const char *path)
 			index_cu(s, &cu);
 		off = next;
 	}
+}
+
+struct symver *symver_open(const char *path)
+{
+	struct symver *s = xcalloc(1, sizeof(*s));
+	s->fd = open(path, O_RDONLY);
+	if (s->fd < 0)
+		die("%s: cannot open", path);
+	elf_version(EV_CURRENT);
+	s->elf = elf_begin(s->fd, ELF_C_READ, NULL);
+	if (s->elf)
+		index_dwarf(s, s->elf);
+	return s;
+}
+
+struct symver *symver_open_elf(Elf *e)
+{
+	struct symver *s = xcalloc(1, sizeof(*s));
+	s->fd = -1;
+	index_dwarf(s, e);
 	return s;
 }
 
@@ -302,6 +320,9 @@ void symver_close(struct symver *s)
 	free(s->v);
 	if (s->dw)
 		dwarf_end(s->dw);
-	close(s->fd);
+	if (s->elf)
+		elf_end(s->elf);
+	if (s->fd >= 0)
+		close(s->fd);
 	free(s);
 }

@@ -11,6 +11,7 @@
 const char *progname = "rmod";
 void (*die_hook)(void);
 int die_quiet;
+int die_status = 1;
 
 void die(const char *fmt, ...)
 {
@@ -24,7 +25,7 @@ void die(const char *fmt, ...)
 	}
 	if (die_hook)
 		die_hook();
-	exit(1);
+	exit(die_status);
 }
 
 void *xmalloc(size_t n)

@@ -1,0 +1,318 @@
+/* Where an ABI comes from (abi_source.h): each input kind mapped to the
+ * same list of exports, so dump and diff treat them alike. */
+#include "abi_source.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "abi_types.h"
+#include "elf_module.h"
+#include "loader.h"
+#include "providers.h"
+#include "symver.h"
+#include "util.h"
+
+void abi_add(struct abi *a, const char *name, uint32_t ver, const char *kind, const char *prov,
+	     const char *type)
+{
+	a->v = xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
+	a->v[a->n++] = (struct abi_ent){xstrdup(name), xstrdup(kind), xstrdup(prov),
+					type ? xstrdup(type) : NULL, ver};
+}
+
+static int has_section(Elf *e, const char *want)
+{
+	size_t shstrndx;
+	Elf_Scn *s = NULL;
+	if (elf_getshdrstrndx(e, &shstrndx))
+		return 0;
+	while ((s = elf_nextscn(e, s))) {
+		GElf_Shdr sh;
+		const char *n;
+		if (gelf_getshdr(s, &sh) && (n = elf_strptr(e, shstrndx, sh.sh_name)) &&
+		    !strcmp(n, want))
+			return 1;
+	}
+	return 0;
+}
+
+/* The "export=" names of an object's .rmod_info (RMOD_EXPORT), if any. */
+static size_t info_exports(Elf *e, const char *label, char ***out)
+{
+	size_t shstrndx, n = 0;
+	Elf_Scn *s = NULL;
+	*out = NULL;
+	if (elf_getshdrstrndx(e, &shstrndx))
+		die("%s: no section header string table", label);
+	while ((s = elf_nextscn(e, s))) {
+		GElf_Shdr sh;
+		const char *sn;
+		if (!gelf_getshdr(s, &sh) || !(sn = elf_strptr(e, shstrndx, sh.sh_name)) ||
+		    strcmp(sn, ".rmod_info") || sh.sh_type == SHT_NOBITS)
+			continue;
+		Elf_Data *d = elf_getdata(s, NULL);
+		if (!d || !d->d_buf)
+			die("%s: .rmod_info: no data", label);
+		const char *p = d->d_buf, *end = p + d->d_size;
+		while (p < end) {
+			size_t len = strnlen(p, (size_t)(end - p));
+			if (len == (size_t)(end - p))
+				die("%s: .rmod_info: unterminated string", label);
+			if (!strncmp(p, "export=", 7)) {
+				*out = xrealloc(*out, (n + 1) * sizeof(char *));
+				(*out)[n++] = xstrdup(p + 7);
+			}
+			p += len + 1;
+		}
+	}
+	return n;
+}
+
+/* One relocatable object: its defined, visible global functions and
+ * objects, or those of its RMOD_EXPORT list. */
+static void from_object(struct abi *a, Elf *e, const char *label, const char *prov)
+{
+	Elf_Scn *s = NULL, *symtab = NULL;
+	GElf_Shdr sh;
+	while ((s = elf_nextscn(e, s)))
+		if (gelf_getshdr(s, &sh) && sh.sh_type == SHT_SYMTAB)
+			symtab = s;
+	if (!symtab)
+		return; /* a stripped object exports nothing we can name */
+	gelf_getshdr(symtab, &sh);
+	Elf_Data *d = elf_getdata(symtab, NULL);
+	if (!d || !sh.sh_entsize)
+		die("%s: unreadable symbol table", label);
+	size_t nsyms = sh.sh_size / sh.sh_entsize;
+	char **want;
+	size_t nwant = info_exports(e, label, &want);
+	struct symver *sv = symver_open_elf(e);
+	for (size_t i = 1; i < nsyms; i++) {
+		GElf_Sym sym;
+		const char *n;
+		if (!gelf_getsym(d, (int)i, &sym) || !(n = elf_strptr(e, sh.sh_link, sym.st_name)))
+			die("%s: symbol %zu: unreadable", label, i);
+		int bind = GELF_ST_BIND(sym.st_info), type = GELF_ST_TYPE(sym.st_info);
+		/* Hidden and internal symbols (e.g. __x86.get_pc_thunk.*) never
+		 * leave the component they are linked into. */
+		int vis = GELF_ST_VISIBILITY(sym.st_other);
+		if ((bind != STB_GLOBAL && bind != STB_WEAK) || sym.st_shndx == SHN_UNDEF ||
+		    (type != STT_FUNC && type != STT_OBJECT) || !*n || vis == STV_HIDDEN ||
+		    vis == STV_INTERNAL)
+			continue;
+		int listed = !nwant;
+		for (size_t k = 0; k < nwant && !listed; k++)
+			listed = !strcmp(want[k], n);
+		if (!listed)
+			continue;
+		char *t = symver_text(sv, n);
+		abi_add(a, n, symver_get(sv, n), type == STT_FUNC ? "func" : "data", prov, t);
+		free(t);
+	}
+	for (size_t k = 0; k < nwant; k++) {
+		if (!abi_find(a, want[k]))
+			die("%s: RMOD_EXPORT(%s): not a global defined here", label, want[k]);
+		free(want[k]);
+	}
+	free(want);
+	symver_close(sv);
+}
+
+/* The file name without directories and its last extension. */
+static char *stem(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	char *s = xstrdup(b ? b + 1 : path), *dot = strrchr(s, '.');
+	if (dot && dot != s)
+		*dot = 0;
+	return s;
+}
+
+/* A .o/.ko or an .a (every member object, named "lib.a(member.o)"). */
+static void from_relocatable(struct abi *a, const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	Elf *ar = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
+	if (!ar)
+		die("%s: cannot read: %s", path, elf_errmsg(-1));
+	if (elf_kind(ar) == ELF_K_ELF) {
+		char *prov = stem(path);
+		from_object(a, ar, path, prov);
+		free(prov);
+	} else {
+		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+		Elf *m;
+		Elf_Cmd cmd = ELF_C_READ;
+		while ((m = elf_begin(fd, cmd, ar))) {
+			Elf_Arhdr *h = elf_getarhdr(m);
+			/* "/" and "//" are the archive's symbol and name tables. */
+			if (h && h->ar_name[0] != '/' && elf_kind(m) == ELF_K_ELF) {
+				GElf_Ehdr eh;
+				if (!gelf_getehdr(m, &eh) || eh.e_type != ET_REL)
+					die("%s(%s): not a relocatable object", path, h->ar_name);
+				size_t len = strlen(base) + strlen(h->ar_name) + 3;
+				char *label = xmalloc(len);
+				snprintf(label, len, "%s(%s)", base, h->ar_name);
+				from_object(a, m, label, label);
+				free(label);
+			}
+			cmd = elf_next(m);
+			elf_end(m);
+		}
+	}
+	elf_end(ar);
+	close(fd);
+}
+
+/* ABI text written by dump: "NAME 0xVERSION KIND PROVIDER", then an
+ * optional indented "  type TEXT" line. */
+static void from_text(struct abi *a, const char *path, char *text)
+{
+	unsigned line = 0;
+	for (char *p = text, *e; *p; p = e + (*e ? 1 : 0)) {
+		e = strchr(p, '\n');
+		if (!e)
+			e = p + strlen(p);
+		char save = *e;
+		*e = 0;
+		line++;
+		if (!strncmp(p, "  type ", 7) && a->n) {
+			free(a->v[a->n - 1].type);
+			a->v[a->n - 1].type = xstrdup(p + 7);
+		} else if (*p && *p != '#') {
+			char name[256], kind[16], prov[256];
+			unsigned ver;
+			if (sscanf(p, "%255s 0x%x %15s %255s", name, &ver, kind, prov) != 4)
+				die("%s:%u: not an ABI line", path, line);
+			abi_add(a, name, ver, kind, prov, NULL);
+		}
+		*e = save;
+		if (!save)
+			break;
+	}
+}
+
+static const char *kind_name(uint16_t k)
+{
+	return k == RMOD_EXP_DATA ? "data" : "func";
+}
+
+/* A .rmod: versions from its export table, types from its TYPES table. */
+static void from_rmod(struct abi *a, const char *path, const uint8_t *buf, size_t n)
+{
+	struct rm_module m;
+	struct rm_diag d;
+	int rc = rm_parse(buf, n, 0, &m, &d);
+	if (rc)
+		die("%s: not a valid module: %s (%s)", path, rm_strerror(rc), rm_errname(rc));
+	struct abi_types *t = abi_types_read(&m, path);
+	for (uint32_t i = 0; i < m.nexports; i++) {
+		struct rm_export e;
+		rm_get_export(&m, i, &e);
+		abi_add(a, e.name, e.version, kind_name(e.kind), m.name,
+			t ? abi_types_export(t, i) : NULL);
+	}
+	abi_types_free(t);
+}
+
+void abi_load(struct abi *a, const char *path)
+{
+	size_t n;
+	uint8_t *buf = read_file(path, &n);
+	if (n >= 4 && !memcmp(buf, "RMOD", 4)) {
+		from_rmod(a, path, buf, n);
+		free(buf);
+		return;
+	}
+	if (n >= 8 && !memcmp(buf, "!<arch>\n", 8)) {
+		free(buf);
+		from_relocatable(a, path);
+		return;
+	}
+	if (n < 4 || memcmp(buf, ELFMAG, 4)) {
+		buf = xrealloc(buf, n + 1);
+		buf[n] = 0;
+		if (memchr(buf, 0, n))
+			die("%s: not a module, ELF file, archive or ABI text", path);
+		from_text(a, path, (char *)buf);
+		free(buf);
+		return;
+	}
+	free(buf);
+	int fd = open(path, O_RDONLY);
+	Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
+	GElf_Ehdr eh;
+	if (!e || !gelf_getehdr(e, &eh))
+		die("%s: not a readable ELF file", path);
+	int rel = eh.e_type == ET_REL, kernel = has_section(e, ".kexports");
+	elf_end(e);
+	close(fd);
+	if (rel) {
+		from_relocatable(a, path);
+	} else if (kernel) {
+		struct provider_set ps = {0};
+		providers_add(&ps, path);
+		struct symver *sv = symver_open(path);
+		for (size_t i = 0; i < ps.n; i++) {
+			char *t = symver_text(sv, ps.v[i].name);
+			abi_add(a, ps.v[i].name, ps.v[i].version, kind_name(ps.v[i].kind),
+				ps.v[i].provider, t);
+			free(t);
+		}
+		symver_close(sv);
+	} else {
+		struct conv_opts o;
+		struct mod_desc d;
+		memset(&o, 0, sizeof(o));
+		o.fallback_name = "module";
+		elf_to_module(path, &o, &d);
+		struct symver *sv = symver_open(path);
+		for (size_t i = 0; i < d.nexports; i++) {
+			char *t = symver_text(sv, d.exports[i].name);
+			abi_add(a, d.exports[i].name, d.exports[i].version,
+				kind_name(d.exports[i].kind), d.name, t);
+			free(t);
+		}
+		symver_close(sv);
+	}
+}
+
+static int cmp_ent(const void *x, const void *y)
+{
+	const struct abi_ent *a = x, *b = y;
+	int c = strcmp(a->name, b->name);
+	return c ? c : strcmp(a->prov, b->prov);
+}
+
+void abi_sort(struct abi *a)
+{
+	if (a->n > 1)
+		qsort(a->v, a->n, sizeof(*a->v), cmp_ent);
+}
+
+const struct abi_ent *abi_find(const struct abi *a, const char *name)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (!strcmp(a->v[i].name, name))
+			return &a->v[i];
+	return NULL;
+}
+
+void abi_free(struct abi *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->v[i].name);
+		free(a->v[i].kind);
+		free(a->v[i].prov);
+		free(a->v[i].type);
+	}
+	free(a->v);
+	a->v = NULL;
+	a->n = 0;
+}
