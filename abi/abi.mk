@@ -12,3 +12,9 @@ abi-check: $(B)/kernel.abi
 
 abi-update: $(B)/kernel.abi
 	cp $(B)/kernel.abi abi/kernel.abi
+
+# What the TYPES table adds to modules (bytes per export), for make compare.
+.PHONY: abi-types-report
+abi-types-report: mods
+	@mkdir -p $(B)/report
+	$(PY) scripts/abi-types-report $(B)/mods/*.rmod | tee $(B)/report/abi-types.txt

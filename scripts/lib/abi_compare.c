@@ -171,7 +171,8 @@ static int compare_bodies(struct lines *l, const char *tag, const char *name, co
 		size_t len = strcspn(ma[i], sep == ':' ? ":" : "=");
 		const char *o = item_named(mb, nb, ma[i], len, sep);
 		if (!o)
-			say(l, "%s %s: %s '%.*s' removed", tag, name, what, (int)len, ma[i]);
+			say(l, "%s %s: %s '%.*s' removed (was %s)", tag, name, what, (int)len, ma[i],
+			    ma[i] + len + 1);
 		else if (strcmp(o, ma[i]))
 			say(l, "%s %s: %s '%.*s' changed: %s -> %s", tag, name, what, (int)len, ma[i],
 			    ma[i] + len + 1, o + len + 1);
@@ -181,7 +182,8 @@ static int compare_bodies(struct lines *l, const char *tag, const char *name, co
 	for (size_t i = 0; i < nb; i++) {
 		size_t len = strcspn(mb[i], sep == ':' ? ":" : "=");
 		if (!item_named(ma, na, mb[i], len, sep))
-			say(l, "%s %s: %s '%.*s' added", tag, name, what, (int)len, mb[i]);
+			say(l, "%s %s: %s '%.*s' added: %s", tag, name, what, (int)len, mb[i],
+			    mb[i] + len + 1);
 	}
 	free_items(ma, na);
 	free_items(mb, nb);

@@ -11,6 +11,15 @@
 #include "rmod/format.h"
 #include "symver.h"
 
+static void add_type(struct mod_desc *d, struct symver *sv, const char *name)
+{
+	char *t = symver_text(sv, name);
+	if (!t)
+		return;
+	d->types = xrealloc(d->types, (d->ntypes + 1) * sizeof(*d->types));
+	d->types[d->ntypes++] = (struct mod_type){xstrdup(name), t};
+}
+
 void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc *d)
 {
 	struct elf_file f;
@@ -34,6 +43,10 @@ void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc 
 		d->exports[i].version = symver_get(sv, d->exports[i].name);
 	for (size_t i = 0; i < d->nimports; i++)
 		d->imports[i].version = symver_get(sv, d->imports[i].name);
+	/* The texts behind those versions, for the TYPES table. */
+	for (size_t i = 0; !o->strip_abi && i < d->nexports + d->nimports; i++)
+		add_type(d, sv, i < d->nexports ? d->exports[i].name
+						    : d->imports[i - d->nexports].name);
 	symver_close(sv);
 
 	size_t bad = sort_offsets(d->fixups, d->nfixups);

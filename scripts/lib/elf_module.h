@@ -15,6 +15,7 @@ struct conv_opts {
 	size_t nexports;
 	int export_all;
 	int strip;        /* leave out the SYMS table */
+	int strip_abi;    /* leave out the TYPES table */
 	int bind_direct;
 	const char *label; /* names the module in messages instead of the ELF path */
 };

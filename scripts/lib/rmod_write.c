@@ -158,12 +158,19 @@ static size_t import_index(const struct mod_desc *d, const char *name)
 	die("site names '%s', which is not an import", name);
 }
 
+static int cmp_type(const void *a, const void *b)
+{
+	return strcmp(((const struct mod_type *)a)->name, ((const struct mod_type *)b)->name);
+}
+
+/* d->types sorted by name (done once in rmod_write). */
 static char *type_of(const struct mod_desc *d, const char *name)
 {
-	for (size_t i = 0; i < d->ntypes; i++)
-		if (!strcmp(d->types[i].name, name))
-			return d->types[i].text;
-	return NULL;
+	struct mod_type key = {(char *)name, NULL}, *t;
+	if (!d->ntypes)
+		return NULL;
+	t = bsearch(&key, d->types, d->ntypes, sizeof(key), cmp_type);
+	return t ? t->text : NULL;
 }
 
 /* Append a table, 4-aligned, and record it in the directory. */
@@ -285,6 +292,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	table(out, dir, RMOD_T_INIT, &init);
 	table(out, dir, RMOD_T_BOUND, &bound);
 	/* Type texts in table order: exports are sorted by now, imports were. */
+	sort(d->types, d->ntypes, sizeof(*d->types), cmp_type);
 	char **et = xcalloc(d->nexports + 1, sizeof(char *)),
 	     **it = xcalloc(d->nimports + 1, sizeof(char *));
 	for (size_t i = 0; i < d->nexports; i++)
