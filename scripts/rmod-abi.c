@@ -26,6 +26,7 @@
 
 #include "lib/abi_compare.h"
 #include "lib/abi_source.h"
+#include "lib/abi_types.h"
 #include "lib/providers.h"
 #include "lib/symver.h"
 #include "lib/util.h"
@@ -207,11 +208,13 @@ static int cmd_diff(int argc, char **argv)
 static int cmd_check(int argc, char **argv)
 {
 	struct provider_set ps = {0};
+	struct abi types = {0}; /* the providers' type texts, to explain mismatches */
 	int i = 0, problems = 0;
 	for (; i < argc && !strcmp(argv[i], "--abi"); i += 2) {
 		if (i + 1 >= argc)
 			die("--abi needs a file");
 		providers_add(&ps, argv[i + 1]);
+		abi_load(&types, argv[i + 1]);
 	}
 	if (i == argc)
 		die("usage: rmod-abi check --abi FILE... MOD.rmod...");
@@ -229,6 +232,7 @@ static int cmd_check(int argc, char **argv)
 			problems++;
 			continue;
 		}
+		struct abi_types *mt = abi_types_read(&m, argv[k]);
 		for (uint32_t j = 0; j < m.nimports; j++) {
 			struct rm_import im;
 			rm_get_import(&m, j, &im);
@@ -240,13 +244,26 @@ static int cmd_check(int argc, char **argv)
 				printf("%s: disagrees about version of symbol %s (expects 0x%08x, %s has "
 				       "0x%08x)\n",
 				       m.name, im.name, im.version, p->provider, p->version);
+				/* The module's TYPES table says what it was built against. */
+				const struct abi_ent *pt = abi_find(&types, im.name);
+				const char *was = mt ? abi_types_import(mt, j) : NULL;
+				char **lines;
+				size_t nl = was && pt && pt->type ? abi_explain(was, pt->type, &lines) : 0;
+				for (size_t l = 0; l < nl; l++) {
+					printf("  %s\n", lines[l]);
+					free(lines[l]);
+				}
+				if (nl)
+					free(lines);
 				problems++;
 			} else if (!im.version || !p->version) {
 				printf("%s: warning: symbol %s is unversioned\n", m.name, im.name);
 			}
 		}
+		abi_types_free(mt);
 		free(buf);
 	}
+	abi_free(&types);
 	printf("%d problem%s\n", problems, problems == 1 ? "" : "s");
 	return problems != 0;
 }

@@ -144,6 +144,10 @@ def test_check_names_every_problem(changed, tmp_path):
     assert p.returncode == 1
     assert "lost: unresolved import 'no_such_export'" in p.stdout
     assert re.search(r"oldstats: disagrees about version of symbol kernel_stats", p.stdout)
+    # The module's TYPES table names what it was built against.
+    assert re.search(r"^  struct kstats: member 'modules' changed: typedef uint32_t=unsigned "
+                     r"int/4/7@\d+ -> typedef uint64_t=long long unsigned int/8/7@\d+$",
+                     p.stdout, re.M), p.stdout
     assert "2 problems" in p.stdout
     ok = run([tool("rmod-abi"), "check", "--abi", ROOT / "abi/kernel.abi", old], check=False)
     assert ok.returncode == 0, ok.stdout
