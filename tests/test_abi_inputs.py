@@ -127,3 +127,13 @@ def test_garbage_input_exits_2(tmp_path):
     bad.write_text("this is not an abi line\n")
     p = run([tool("rmod-abi"), "diff", bad, bad], check=False)
     assert p.returncode == 2 and "bad.abi:1" in p.stderr, p.stderr
+
+
+def test_archive_with_a_non_object_member_is_refused(tmp_path):
+    a = cc(tmp_path, "a", "int a_fn(void) { return 1; }\n")
+    note = tmp_path / "README"
+    note.write_text("not an object\n")
+    lib = tmp_path / "libmixed.a"
+    run(["ar", "rcS", lib, a, note])
+    p = run([tool("rmod-abi"), "dump", lib], check=False)
+    assert p.returncode == 2 and "libmixed.a(README): not an ELF object" in p.stderr, p.stderr

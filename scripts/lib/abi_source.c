@@ -151,8 +151,12 @@ static void from_relocatable(struct abi *a, const char *path)
 		Elf_Cmd cmd = ELF_C_READ;
 		while ((m = elf_begin(fd, cmd, ar))) {
 			Elf_Arhdr *h = elf_getarhdr(m);
-			/* "/" and "//" are the archive's symbol and name tables. */
-			if (h && h->ar_name[0] != '/' && elf_kind(m) == ELF_K_ELF) {
+			if (!h)
+				die("%s: unreadable archive member: %s", path, elf_errmsg(-1));
+			/* "/", "//" and "/SYM64/" are the archive's own tables. */
+			if (h->ar_name[0] != '/' && elf_kind(m) != ELF_K_ELF)
+				die("%s(%s): not an ELF object", path, h->ar_name);
+			if (h->ar_name[0] != '/') {
 				GElf_Ehdr eh;
 				if (!gelf_getehdr(m, &eh) || eh.e_type != ET_REL)
 					die("%s(%s): not a relocatable object", path, h->ar_name);
