@@ -18,6 +18,12 @@ CASES = {
     "member_added": ("struct s { int a; int b; };", "struct s { int a; int b; int extra; };",
                      "int use(struct s *p) { return p->a; }", "breaking",
                      "struct s: member 'extra' added"),
+    "nested_member_added": ("struct in { int a; };\nstruct out { struct in i; int z; };",
+                            "struct in { int a; int b; };\nstruct out { struct in i; int z; };",
+                            "int use(struct out *p) { return p->z; }", "breaking",
+                            "struct out: member 'i' changed: struct in/4{...}@0 -> "
+                            "struct in/8{...}@0\n  struct out: member 'z' changed: int/4/5@4 -> "
+                            "int/4/5@8\n  struct in: member 'b' added: int/4/5@4"),
     "member_reordered": ("struct s { int a; int b; };", "struct s { int b; int a; };",
                          "int use(struct s *p) { return p->a; }", "breaking",
                          "struct s: member 'a' changed: int/4/5@0 -> int/4/5@4"),

@@ -160,6 +160,25 @@ static void free_items(char **m, size_t n)
 	free(m);
 }
 
+/* A text with every definition body shortened to "{...}": nested types
+ * are explained on their own lines, so a member line shows only the
+ * nested type's name and size. */
+static char *collapse(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *o = out;
+	int depth = 0;
+	for (; *s; s++) {
+		if (*s == '{' && depth++ == 0)
+			o += sprintf(o, "{");
+		else if (*s == '}' && --depth == 0)
+			o += sprintf(o, "...}");
+		else if (depth == 0)
+			*o++ = *s;
+	}
+	*o = 0;
+	return out;
+}
+
 /* Compare the members (sep ':') or enumerators (sep '=') of one type. */
 static int compare_bodies(struct lines *l, const char *tag, const char *name, const char *a,
 			  const char *b, char sep)
@@ -173,9 +192,15 @@ static int compare_bodies(struct lines *l, const char *tag, const char *name, co
 		if (!o)
 			say(l, "%s %s: %s '%.*s' removed (was %s)", tag, name, what, (int)len, ma[i],
 			    ma[i] + len + 1);
-		else if (strcmp(o, ma[i]))
-			say(l, "%s %s: %s '%.*s' changed: %s -> %s", tag, name, what, (int)len, ma[i],
-			    ma[i] + len + 1, o + len + 1);
+		else if (strcmp(o, ma[i])) {
+			char *was = collapse(ma[i] + len + 1), *now = collapse(o + len + 1);
+			/* Equal when collapsed: only a nested type changed, said elsewhere. */
+			if (strcmp(was, now))
+				say(l, "%s %s: %s '%.*s' changed: %s -> %s", tag, name, what, (int)len,
+				    ma[i], was, now);
+			free(was);
+			free(now);
+		}
 		else if (sep == ':' && (i >= nb || strcmp(mb[i], ma[i])))
 			say(l, "%s %s: %s '%.*s' moved", tag, name, what, (int)len, ma[i]);
 	}
@@ -218,8 +243,12 @@ size_t abi_explain(const char *old, const char *new, char ***out)
 		}
 	}
 	if (!said) {
-		say(&l, "type was: %s", old);
-		say(&l, "type now: %s", new);
+		char *was = collapse(old), *now = collapse(new);
+		int same = !strcmp(was, now); /* then only the full texts show it */
+		say(&l, "type was: %s", same ? old : was);
+		say(&l, "type now: %s", same ? new : now);
+		free(was);
+		free(now);
 	}
 	*out = l.v;
 	return l.n;
