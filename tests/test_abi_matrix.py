@@ -66,6 +66,17 @@ CASES = {
                     "type now: func(int/4/5)->long long int/8/5"),
     "cv_pointee": ("", "", "int use(@|const@ char *p) { return p[0]; }", "harmless",
                    "type now: func(*const char/1/6)->int/4/5"),
+    "cv_pointee_member": ("struct s { @|const @char *p; };", "struct s { @|const @char *p; };",
+                          "int use(struct s *x) { return x->p[0]; }", "harmless",
+                          "struct s: member 'p' changed: *char/1/6@0 -> *const char/1/6@0"),
+    "cv_parameter": ("", "", "int use(@|const @int x) { return x; }", "harmless",
+                     "type now: func(const int/4/5)->int/4/5"),
+    "cv_member_itself": ("struct s { @|const @int a; };", "struct s { @|const @int a; };",
+                         "int use(struct s *x) { return x->a; }", "breaking",
+                         "struct s: member 'a' changed: int/4/5@0 -> const int/4/5@0"),
+    "enumerator_removed": ("enum m { M_A, M_B, M_C };", "enum m { M_A, M_B };",
+                           "int use(enum m x) { return x; }", "breaking",
+                           "enum m: enumerator 'M_C' removed (was 2)"),
     "export_added": ("", "", "int use(int x) { return x; }\n@|int extra(void) { return 1; }@",
                      "compatible", "added: extra"),
     "export_removed": ("", "", "int use(int x) { return x; }\n@int extra(void) { return 1; }|@",
@@ -77,10 +88,10 @@ CASES = {
 # Cases where abidiff's exit status and rmod's disagree, and why
 # (docs/ABI.md, "rmod-abi and abidiff").
 DISAGREE = {
-    "bitfield_width": "abidiff does not compare bit-field widths; rmod's type text holds "
-                      "each member's bit size, so a widened last bit-field is a change",
-    "typedef_renamed": "abidiff treats a typedef name change over the same type as "
-                       "harmless; rmod versions include typedef names, as genksyms does",
+    "bitfield_width": "abidiff reports nothing when a bit-field widens and no offset or "
+                      "size moves; rmod's type text holds each member's bit size",
+    "typedef_renamed": "abidiff reports nothing for a typedef renamed over the same type; "
+                       "rmod versions include typedef names, as genksyms does",
     "export_added": "abidiff exits 4 (ABI change) for an added function; rmod exits 0 since "
                     "an addition breaks no existing user (abidiff does not set its "
                     "incompatible bit either)",
@@ -102,7 +113,7 @@ def build_pair(tmp_path, name):
         d = tmp_path / which
         d.mkdir(exist_ok=True)
         c = d / f"{name}.c"
-        c.write_text(f"{decl}\n{variant(code, which)}\n")
+        c.write_text(f"{variant(decl, which)}\n{variant(code, which)}\n")
         o = d / f"{name}.o"
         run(["gcc", "-m32", "-g", "-O1", "-c", c, "-o", o])
         objs.append(o)
