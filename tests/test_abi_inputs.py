@@ -137,3 +137,16 @@ def test_archive_with_a_non_object_member_is_refused(tmp_path):
     run(["ar", "rcS", lib, a, note])
     p = run([tool("rmod-abi"), "dump", lib], check=False)
     assert p.returncode == 2 and "libmixed.a(README): not an ELF object" in p.stderr, p.stderr
+
+
+def test_rela_object_dwarf_is_relocated(tmp_path):
+    """An x86-64 object keeps its DWARF string offsets in RELA relocations;
+    read unrelocated, every name would be the first string.  The types
+    must be those of the i386 object except for the sizes that differ."""
+    src = "struct pt { int x, y; };\nint f(struct pt *p) { return p->x; }\n" \
+          "long g(const char *s) { return s[0]; }\n"
+    x64 = entries(dump(cc(tmp_path, "x64", src, ["-g", "-O1", "-c"])))
+    x32 = entries(dump(cc(tmp_path, "x32", src)))
+    assert x64["f"][3] == x32["f"][3] == "func(*struct pt/8{x:int/4/5@0;y:int/4/5@4;})->int/4/5"
+    assert x64["g"][3] == "func(*const char/1/6)->long int/8/5"
+    assert x32["g"][3] == "func(*const char/1/6)->long int/4/5"

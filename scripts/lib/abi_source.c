@@ -3,6 +3,7 @@
 #include "abi_source.h"
 
 #include <elf.h>
+#include <elfutils/libdwfl.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -76,7 +77,7 @@ static size_t info_exports(Elf *e, const char *label, char ***out)
 
 /* One relocatable object: its defined, visible global functions and
  * objects, or those of its RMOD_EXPORT list. */
-static void from_object(struct abi *a, Elf *e, const char *label, const char *prov)
+static void from_object(struct abi *a, Elf *e, Dwarf *dw, const char *label, const char *prov)
 {
 	Elf_Scn *s = NULL, *symtab = NULL;
 	GElf_Shdr sh;
@@ -92,7 +93,7 @@ static void from_object(struct abi *a, Elf *e, const char *label, const char *pr
 	size_t nsyms = sh.sh_size / sh.sh_entsize;
 	char **want;
 	size_t nwant = info_exports(e, label, &want);
-	struct symver *sv = symver_open_elf(e);
+	struct symver *sv = symver_open_dwarf(dw);
 	for (size_t i = 1; i < nsyms; i++) {
 		GElf_Sym sym;
 		const char *n;
@@ -134,44 +135,91 @@ static char *stem(const char *path)
 	return s;
 }
 
-/* A .o/.ko or an .a (every member object, named "lib.a(member.o)"). */
+/* Separate debug files are not looked for: an object's ABI is its own. */
+static int no_debuginfo(Dwfl_Module *m, void **ud, const char *name, Dwarf_Addr a,
+			const char *file, const char *link, GElf_Word crc, char **path)
+{
+	(void)m, (void)ud, (void)name, (void)a, (void)file, (void)link, (void)crc, (void)path;
+	return -1;
+}
+
+static const Dwfl_Callbacks offline = {
+	.find_debuginfo = no_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+struct rel_walk {
+	struct abi *a;
+	const char *path;
+	int archive;
+};
+
+/* One object as libdwfl reports it: its DWARF with the object's debug
+ * relocations applied (RELA objects, such as x86-64 ones, hold their
+ * string offsets only in relocations). */
+static int each_object(Dwfl_Module *m, void **ud, const char *name, Dwarf_Addr start, void *arg)
+{
+	struct rel_walk *w = arg;
+	const char *file = NULL;
+	GElf_Addr bias;
+	Dwarf_Addr dbias;
+	(void)ud, (void)name, (void)start;
+	dwfl_module_info(m, NULL, NULL, NULL, NULL, NULL, &file, NULL);
+	const char *label = file ? file : w->path;
+	Elf *e = dwfl_module_getelf(m, &bias);
+	if (!e)
+		die("%s: %s", label, dwfl_errmsg(-1));
+	Dwarf *dw = dwfl_module_getdwarf(m, &dbias);
+	if (!dw && has_section(e, ".debug_info"))
+		die("%s: cannot read its DWARF: %s", label, dwfl_errmsg(-1));
+	if (w->archive) { /* "dir/lib.a(m.o)" -> "lib.a(m.o)" */
+		const char *paren = strchr(label, '('), *slash = label;
+		for (const char *p = label; paren && p < paren; p++)
+			if (*p == '/')
+				slash = p + 1;
+		from_object(w->a, e, dw, slash, slash);
+	} else {
+		char *prov = stem(w->path);
+		from_object(w->a, e, dw, label, prov);
+		free(prov);
+	}
+	return DWARF_CB_OK;
+}
+
+/* A .o/.ko, or an .a (each member object, named "lib.a(member.o)"). */
 static void from_relocatable(struct abi *a, const char *path)
 {
 	int fd = open(path, O_RDONLY);
 	Elf *ar = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
 	if (!ar)
 		die("%s: cannot read: %s", path, elf_errmsg(-1));
-	if (elf_kind(ar) == ELF_K_ELF) {
-		char *prov = stem(path);
-		from_object(a, ar, path, prov);
-		free(prov);
-	} else {
-		const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-		Elf *m;
-		Elf_Cmd cmd = ELF_C_READ;
-		while ((m = elf_begin(fd, cmd, ar))) {
-			Elf_Arhdr *h = elf_getarhdr(m);
-			if (!h)
-				die("%s: unreadable archive member: %s", path, elf_errmsg(-1));
-			/* "/", "//" and "/SYM64/" are the archive's own tables. */
-			if (h->ar_name[0] != '/' && elf_kind(m) != ELF_K_ELF)
-				die("%s(%s): not an ELF object", path, h->ar_name);
-			if (h->ar_name[0] != '/') {
-				GElf_Ehdr eh;
-				if (!gelf_getehdr(m, &eh) || eh.e_type != ET_REL)
-					die("%s(%s): not a relocatable object", path, h->ar_name);
-				size_t len = strlen(base) + strlen(h->ar_name) + 3;
-				char *label = xmalloc(len);
-				snprintf(label, len, "%s(%s)", base, h->ar_name);
-				from_object(a, m, label, label);
-				free(label);
-			}
-			cmd = elf_next(m);
-			elf_end(m);
-		}
+	int archive = elf_kind(ar) == ELF_K_AR;
+	/* Every member must be a relocatable object: say which is not. */
+	Elf *m;
+	Elf_Cmd cmd = ELF_C_READ;
+	while (archive && (m = elf_begin(fd, cmd, ar))) {
+		Elf_Arhdr *h = elf_getarhdr(m);
+		GElf_Ehdr eh;
+		if (!h)
+			die("%s: unreadable archive member: %s", path, elf_errmsg(-1));
+		/* "/", "//" and "/SYM64/" are the archive's own tables. */
+		if (h->ar_name[0] != '/' && elf_kind(m) != ELF_K_ELF)
+			die("%s(%s): not an ELF object", path, h->ar_name);
+		if (h->ar_name[0] != '/' && (!gelf_getehdr(m, &eh) || eh.e_type != ET_REL))
+			die("%s(%s): not a relocatable object", path, h->ar_name);
+		cmd = elf_next(m);
+		elf_end(m);
 	}
 	elf_end(ar);
-	close(fd);
+	Dwfl *dwfl = dwfl_begin(&offline);
+	if (!dwfl)
+		die("libdwfl: %s", dwfl_errmsg(-1));
+	if (!dwfl_report_offline(dwfl, path, path, fd)) /* takes fd */
+		die("%s: %s", path, dwfl_errmsg(-1));
+	dwfl_report_end(dwfl, NULL, NULL);
+	struct rel_walk w = {a, path, archive};
+	dwfl_getmodules(dwfl, each_object, &w, 0);
+	dwfl_end(dwfl);
 }
 
 /* ABI text written by dump: "NAME 0xVERSION KIND PROVIDER", then an

@@ -24,6 +24,7 @@ struct symver {
 	int fd;    /* -1 when the caller owns the ELF */
 	Elf *elf;  /* ours, or NULL */
 	Dwarf *dw;
+	int own_dw; /* 0 when the caller's (libdwfl's) */
 	struct entry *v;
 	size_t n;
 };
@@ -232,9 +233,8 @@ static void index_cu(struct symver *s, Dwarf_Die *cu)
 }
 
 /* Index the DWARF of an open ELF (a file or an archive member). */
-static void index_dwarf(struct symver *s, Elf *e)
+static void index_dwarf(struct symver *s)
 {
-	s->dw = dwarf_begin_elf(e, DWARF_C_READ, NULL);
 	if (!s->dw)
 		return; /* no DWARF: every symbol is unversioned */
 	Dwarf_Off off = 0, next;
@@ -255,16 +255,20 @@ struct symver *symver_open(const char *path)
 		die("%s: cannot open", path);
 	elf_version(EV_CURRENT);
 	s->elf = elf_begin(s->fd, ELF_C_READ, NULL);
-	if (s->elf)
-		index_dwarf(s, s->elf);
+	if (s->elf) {
+		s->dw = dwarf_begin_elf(s->elf, DWARF_C_READ, NULL);
+		s->own_dw = 1;
+		index_dwarf(s);
+	}
 	return s;
 }
 
-struct symver *symver_open_elf(Elf *e)
+struct symver *symver_open_dwarf(Dwarf *dw)
 {
 	struct symver *s = xcalloc(1, sizeof(*s));
 	s->fd = -1;
-	index_dwarf(s, e);
+	s->dw = dw;
+	index_dwarf(s);
 	return s;
 }
 
@@ -318,7 +322,7 @@ void symver_close(struct symver *s)
 	for (size_t i = 0; i < s->n; i++)
 		free(s->v[i].name);
 	free(s->v);
-	if (s->dw)
+	if (s->dw && s->own_dw)
 		dwarf_end(s->dw);
 	if (s->elf)
 		elf_end(s->elf);
