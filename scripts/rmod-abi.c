@@ -3,7 +3,9 @@
  *
  *   rmod-abi dump FILE...                  sorted text ABI of the exports
  *   rmod-abi check --abi FILE... MOD...    every import resolves, same version
- *   rmod-abi diff [--format json] OLD NEW  each change breaking or harmless
+ *   rmod-abi diff [--format json] [--strict] OLD NEW
+ *                                          each change breaking or harmless;
+ *                                          --strict: harmless ones fail too
  *   rmod-abi stamp KERNEL.elf              write DWARF versions into .kexports
  *
  * FILE, OLD and NEW are .rmod files, linked module ELFs, kernel.elf,
@@ -143,7 +145,7 @@ static void classify(struct change *c)
 
 static int cmd_diff(int argc, char **argv)
 {
-	int json = 0;
+	int json = 0, strict = 0;
 	char *files[2];
 	int nf = 0;
 	for (int i = 0; i < argc; i++) {
@@ -157,6 +159,8 @@ static int cmd_diff(int argc, char **argv)
 			json = !strcmp(argv[i] + 9, "json");
 			if (!json && strcmp(argv[i] + 9, "text"))
 				die("--format: '%s' is neither text nor json", argv[i] + 9);
+		} else if (!strcmp(argv[i], "--strict")) {
+			strict = 1;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			die("diff: unknown option '%s'", argv[i]);
 		} else if (nf < 2) {
@@ -166,7 +170,7 @@ static int cmd_diff(int argc, char **argv)
 		}
 	}
 	if (nf != 2)
-		die("usage: rmod-abi diff [--format text|json] OLD NEW");
+		die("usage: rmod-abi diff [--format text|json] [--strict] OLD NEW");
 	struct abi a = {0}, b = {0};
 	abi_load(&a, files[0]);
 	abi_load(&b, files[1]);
@@ -188,8 +192,10 @@ static int cmd_diff(int argc, char **argv)
 	for (size_t i = 0; i < b.n; i++)
 		if (!abi_find(&a, b.v[i].name))
 			c[nc++] = (struct change){"added", NULL, &b.v[i], "compatible", NULL, NULL, 0};
+	/* --strict: as insmod sees it, any changed version refuses old binaries. */
 	for (size_t i = 0; i < nc; i++)
-		breaking |= !strcmp(c[i].verdict, "breaking");
+		breaking |= !strcmp(c[i].verdict, "breaking") ||
+			    (strict && !strcmp(c[i].verdict, "harmless"));
 	if (json)
 		print_json(c, nc, breaking);
 	else

@@ -162,9 +162,12 @@ def test_change(name, tmp_path):
     else:
         assert want in verdicts, doc
     if want == "harmless":
-        # Harmless for diff, yet the versions differ: insmod stays strict.
+        # Harmless for diff, yet the versions differ: insmod stays strict,
+        # and so does diff --strict (the kernel's abi-check gate).
         ch = [c for c in doc["changes"] if c["verdict"] == "harmless"]
         assert ch and all(c["old_version"] != c["new_version"] for c in ch)
+    strict = run([tool("rmod-abi"), "diff", "--strict", old, new], check=False)
+    assert strict.returncode == (0 if want == "compatible" else 1), strict.stdout
     a = run(["abidiff", old, new], check=False)
     verdict = abidiff_verdict(a.returncode)
     RESULTS[name] = (want, verdict)
