@@ -202,10 +202,10 @@ static int cmd_diff(int argc, char **argv)
 		print_text(c, nc, breaking);
 	for (size_t i = 0; i < nc; i++) {
 		for (size_t k = 0; k < c[i].nlines; k++)
-			free(c[i].lines[k]);
-		free(c[i].lines);
+			xfree(c[i].lines[k]);
+		xfree(c[i].lines);
 	}
-	free(c);
+	xfree(c);
 	abi_free(&a);
 	abi_free(&b);
 	return breaking;
@@ -257,17 +257,17 @@ static int cmd_check(int argc, char **argv)
 				size_t nl = was && pt && pt->type ? abi_explain(was, pt->type, &lines) : 0;
 				for (size_t l = 0; l < nl; l++) {
 					printf("  %s\n", lines[l]);
-					free(lines[l]);
+					xfree(lines[l]);
 				}
 				if (nl)
-					free(lines);
+					xfree(lines);
 				problems++;
 			} else if (!im.version || !p->version) {
 				printf("%s: warning: symbol %s is unversioned\n", m.name, im.name);
 			}
 		}
 		abi_types_free(mt);
-		free(buf);
+		xfree(buf);
 	}
 	abi_free(&types);
 	printf("%d problem%s\n", problems, problems == 1 ? "" : "s");

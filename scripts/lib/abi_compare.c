@@ -92,10 +92,14 @@ struct lines {
 __attribute__((format(printf, 2, 3))) static void say(struct lines *l, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		die("out of memory");
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		die("cannot format a diff line");
+	char *s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	l->v = xrealloc(l->v, (l->n + 1) * sizeof(char *));
 	l->v[l->n++] = s;
@@ -117,7 +121,7 @@ static char *body(const char *text, const char *tag, const char *name)
 		else if (*q == '}' && --depth == 0)
 			break;
 	}
-	return strndup(p + 1, (size_t)(q - p - 1));
+	return xstrndup(p + 1, (size_t)(q - p - 1));
 }
 
 /* Items of a body, split at ';' outside braces and parentheses. */
@@ -135,7 +139,7 @@ static size_t items(const char *b, char ***out)
 		else if ((*q == ';' && depth == 0) || !*q) {
 			if (q > start) {
 				*out = xrealloc(*out, (n + 1) * sizeof(char *));
-				(*out)[n++] = strndup(start, (size_t)(q - start));
+				(*out)[n++] = xstrndup(start, (size_t)(q - start));
 			}
 			start = q + 1;
 			if (!*q)
@@ -156,8 +160,8 @@ static const char *item_named(char **m, size_t n, const char *name, size_t len, 
 static void free_items(char **m, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		free(m[i]);
-	free(m);
+		xfree(m[i]);
+	xfree(m);
 }
 
 /* A text with every definition body shortened to "{...}": nested types
@@ -198,8 +202,8 @@ static int compare_bodies(struct lines *l, const char *tag, const char *name, co
 			if (strcmp(was, now))
 				say(l, "%s %s: %s '%.*s' changed: %s -> %s", tag, name, what, (int)len,
 				    ma[i], was, now);
-			free(was);
-			free(now);
+			xfree(was);
+			xfree(now);
 		}
 		else if (sep == ':' && (i >= nb || strcmp(mb[i], ma[i])))
 			say(l, "%s %s: %s '%.*s' moved", tag, name, what, (int)len, ma[i]);
@@ -238,8 +242,8 @@ size_t abi_explain(const char *old, const char *new, char ***out)
 			char *a = body(old, tags[k], name), *b = body(new, tags[k], name);
 			if (!dup && a && b && strcmp(a, b))
 				said |= compare_bodies(&l, tags[k], name, a, b, k < 2 ? ':' : '=');
-			free(a);
-			free(b);
+			xfree(a);
+			xfree(b);
 		}
 	}
 	if (!said) {
@@ -247,8 +251,8 @@ size_t abi_explain(const char *old, const char *new, char ***out)
 		int same = !strcmp(was, now); /* then only the full texts show it */
 		say(&l, "type was: %s", same ? old : was);
 		say(&l, "type now: %s", same ? new : now);
-		free(was);
-		free(now);
+		xfree(was);
+		xfree(now);
 	}
 	*out = l.v;
 	return l.n;

@@ -114,14 +114,14 @@ static void from_object(struct abi *a, Elf *e, Dwarf *dw, const char *label, con
 			continue;
 		char *t = symver_text(sv, n);
 		abi_add(a, n, symver_get(sv, n), type == STT_FUNC ? "func" : "data", prov, t);
-		free(t);
+		xfree(t);
 	}
 	for (size_t k = 0; k < nwant; k++) {
 		if (!abi_find(a, want[k]))
 			die("%s: RMOD_EXPORT(%s): not a global defined here", label, want[k]);
-		free(want[k]);
+		xfree(want[k]);
 	}
-	free(want);
+	xfree(want);
 	symver_close(sv);
 }
 
@@ -181,7 +181,7 @@ static int each_object(Dwfl_Module *m, void **ud, const char *name, Dwarf_Addr s
 	} else {
 		char *prov = stem(w->path);
 		from_object(w->a, e, dw, label, prov);
-		free(prov);
+		xfree(prov);
 	}
 	return DWARF_CB_OK;
 }
@@ -235,7 +235,7 @@ static void from_text(struct abi *a, const char *path, char *text)
 		*e = 0;
 		line++;
 		if (!strncmp(p, "  type ", 7) && a->n) {
-			free(a->v[a->n - 1].type);
+			xfree(a->v[a->n - 1].type);
 			a->v[a->n - 1].type = xstrdup(p + 7);
 		} else if (*p && *p != '#') {
 			char name[256], kind[16], prov[256];
@@ -279,11 +279,11 @@ void abi_load(struct abi *a, const char *path)
 	uint8_t *buf = read_file(path, &n);
 	if (n >= 4 && !memcmp(buf, "RMOD", 4)) {
 		from_rmod(a, path, buf, n);
-		free(buf);
+		xfree(buf);
 		return;
 	}
 	if (n >= 8 && !memcmp(buf, "!<arch>\n", 8)) {
-		free(buf);
+		xfree(buf);
 		from_relocatable(a, path);
 		return;
 	}
@@ -293,10 +293,10 @@ void abi_load(struct abi *a, const char *path)
 		if (memchr(buf, 0, n))
 			die("%s: not a module, ELF file, archive or ABI text", path);
 		from_text(a, path, (char *)buf);
-		free(buf);
+		xfree(buf);
 		return;
 	}
-	free(buf);
+	xfree(buf);
 	int fd = open(path, O_RDONLY);
 	Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
 	GElf_Ehdr eh;
@@ -315,7 +315,7 @@ void abi_load(struct abi *a, const char *path)
 			char *t = symver_text(sv, ps.v[i].name);
 			abi_add(a, ps.v[i].name, ps.v[i].version, kind_name(ps.v[i].kind),
 				ps.v[i].provider, t);
-			free(t);
+			xfree(t);
 		}
 		symver_close(sv);
 	} else {
@@ -329,7 +329,7 @@ void abi_load(struct abi *a, const char *path)
 			char *t = symver_text(sv, d.exports[i].name);
 			abi_add(a, d.exports[i].name, d.exports[i].version,
 				kind_name(d.exports[i].kind), d.name, t);
-			free(t);
+			xfree(t);
 		}
 		symver_close(sv);
 	}
@@ -359,12 +359,12 @@ const struct abi_ent *abi_find(const struct abi *a, const char *name)
 void abi_free(struct abi *a)
 {
 	for (size_t i = 0; i < a->n; i++) {
-		free(a->v[i].name);
-		free(a->v[i].kind);
-		free(a->v[i].prov);
-		free(a->v[i].type);
+		xfree(a->v[i].name);
+		xfree(a->v[i].kind);
+		xfree(a->v[i].prov);
+		xfree(a->v[i].type);
 	}
-	free(a->v);
+	xfree(a->v);
 	a->v = NULL;
 	a->n = 0;
 }

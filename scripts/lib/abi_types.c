@@ -68,7 +68,7 @@ static void seen_finish(struct seen *s)
 static size_t seen_count(const struct seen *s, const char *text, size_t len)
 {
 	size_t lo = 0, hi = s->n;
-	char *key = strndup(text, len);
+	char *key = xstrndup(text, len);
 	while (lo < hi) { /* the first entry >= key */
 		size_t mid = lo + (hi - lo) / 2;
 		if (strcmp(s->v[mid], key) < 0)
@@ -77,7 +77,7 @@ static size_t seen_count(const struct seen *s, const char *text, size_t len)
 			hi = mid;
 	}
 	size_t c = lo < s->n && !strcmp(s->v[lo], key) ? s->count[lo] : 0;
-	free(key);
+	xfree(key);
 	return c;
 }
 
@@ -238,14 +238,14 @@ static size_t node(struct enc *e, const char *s, size_t n, struct buf *o)
 	size_t k = node_body(e, s, n, &t);
 	if (k && e->counting) {
 		e->seen.v = xrealloc(e->seen.v, (e->seen.n + 1) * sizeof(char *));
-		e->seen.v[e->seen.n++] = strndup(s, k);
+		e->seen.v[e->seen.n++] = xstrndup(s, k);
 	} else if (k && worth_sharing(e, s, k)) {
 		buf_u8(o, REF);
 		buf_uleb(o, intern(e, &t));
 	} else if (k) {
 		buf_put(o, t.p, t.len);
 	}
-	free(t.p);
+	xfree(t.p);
 	return k;
 }
 
@@ -268,7 +268,7 @@ static uint32_t root(struct enc *e, const char *s)
 		lit(&t, s, n);
 	}
 	uint32_t off = e->counting ? 0 : intern(e, &t);
-	free(t.p);
+	xfree(t.p);
 	return off;
 }
 
@@ -303,10 +303,10 @@ void abi_types_encode(struct buf *out, char *const *exp, size_t nexp, char *cons
 		buf_u32(out, roots[i]);
 	buf_put(out, e.st.b.p, e.st.b.len);
 	for (size_t i = 0; i < e.seen.n; i++)
-		free(e.seen.v[i]);
-	free(e.seen.v);
-	free(e.seen.count);
-	free(roots);
+		xfree(e.seen.v[i]);
+	xfree(e.seen.v);
+	xfree(e.seen.count);
+	xfree(roots);
 	strtab_free(&e.st);
 }
 
@@ -395,7 +395,7 @@ void abi_types_free(struct abi_types *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->nexp + t->nimp; i++)
-		free(t->text[i]);
-	free(t->text);
-	free(t);
+		xfree(t->text[i]);
+	xfree(t->text);
+	xfree(t);
 }

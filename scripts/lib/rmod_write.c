@@ -302,9 +302,9 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	struct buf types = {0};
 	abi_types_encode(&types, et, d->nexports, it, d->nimports);
 	table(out, dir, RMOD_T_TYPES, &types);
-	free(et);
-	free(it);
-	free(types.p);
+	xfree(et);
+	xfree(it);
+	xfree(types.p);
 	table(out, dir, RMOD_T_STRTAB, &st.b);
 
 	uint8_t *h = out->p;

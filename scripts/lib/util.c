@@ -54,6 +54,20 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+	size_t len = strnlen(s, n);
+	char *p = xmalloc(len + 1);
+	memcpy(p, s, len);
+	p[len] = 0;
+	return p;
+}
+
+void xfree(void *p)
+{
+	free(p);
+}
+
 char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;

@@ -18,6 +18,10 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t sz);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Frees what the x* functions allocated (the one way to, so that an
+ * owning allocator can replace them). */
+void xfree(void *p);
 /* Read a whole file; dies on error. */
 uint8_t *read_file(const char *path, size_t *size);
 void write_file(const char *path, const void *buf, size_t size);
