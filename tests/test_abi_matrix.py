@@ -178,3 +178,30 @@ def test_change(name, tmp_path):
             f"{name}: abidiff now agrees with rmod ({verdict}); update DISAGREE and docs"
     else:
         assert rmod_breaks == abidiff_reports, (name, verdict, a.stdout)
+
+
+def test_json_document_shape(tmp_path):
+    """One breaking change, one addition, one removal, in one document."""
+    old_c, new_c = tmp_path / "old.c", tmp_path / "new.c"
+    old_c.write_text('struct s { int a; };\nint use(struct s *p) { return p->a; }\n'
+                     'int gone(void) { return 0; }\n')
+    new_c.write_text('struct s { int a; char q; };\n'
+                     'int use(struct s *p) { return p->a; }\nint fresh(void) { return 1; }\n')
+    objs = []
+    for c in (old_c, new_c):
+        o = c.with_suffix(".o")
+        run(["gcc", "-m32", "-g", "-O1", "-c", c, "-o", o])
+        objs.append(o)
+    p = run([tool("rmod-abi"), "diff", "--format", "json", *objs], check=False)
+    assert p.returncode == 1
+    doc = json.loads(p.stdout)
+    assert doc["verdict"] == "breaking"
+    by = {c["symbol"]: c for c in doc["changes"]}
+    assert set(by) == {"use", "gone", "fresh"}
+    assert by["use"]["change"] == "changed" and by["use"]["verdict"] == "breaking"
+    assert by["use"]["old_version"] != by["use"]["new_version"]
+    assert by["use"]["details"] == ["struct s: member 'q' added: char/1/6@4"]
+    assert (by["gone"]["change"], by["gone"]["verdict"]) == ("removed", "breaking")
+    assert "new_version" not in by["gone"] and by["gone"]["kind"] == "func"
+    assert (by["fresh"]["change"], by["fresh"]["verdict"]) == ("added", "compatible")
+    assert by["fresh"]["provider"] == "new" and "old_version" not in by["fresh"]
