@@ -130,8 +130,12 @@ static inline uint32_t uleb_fast(const uint8_t **pp)
 }
 
 /* The hot loop: the stream was validated by rm_parse, so no checks. */
-void rm_rebase(const struct rm_module *m, void *dest, uint32_t base)
+void rm_rebase(const struct rm_module *m, void *dest, uint32_t at)
 {
+	/* A prelinked image already holds pref_base: add the difference. */
+	uint32_t base = at - m->pref_base;
+	if (!base)
+		return;
 	uint8_t *img = dest;
 	const uint8_t *p = m->fixups, *end = p + m->fixups_size;
 	uint8_t *q = img; /* just past the last fixup */

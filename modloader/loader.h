@@ -24,7 +24,7 @@ enum rm_err {
 	RM_E_MACHINE = 4,        /* not an i386 module */
 	RM_E_HEADER_SIZE = 5,    /* header_size field wrong */
 	RM_E_FILE_SIZE = 6,      /* file_size disagrees with the buffer */
-	RM_E_FLAGS = 7,          /* unknown flag or non-zero reserved field */
+	RM_E_FLAGS = 7,          /* unknown flag or reserved table slot in use */
 	RM_E_CHECKSUM = 8,       /* CRC-32 mismatch */
 	RM_E_LAYOUT = 9,         /* region sizes inconsistent or unaligned */
 	RM_E_TOO_BIG = 10,       /* a size or count above the documented limit */
@@ -101,16 +101,19 @@ struct rm_module {
 	uint32_t nsyms;
 	const uint8_t *bound; /* nimports entries when has_bound */
 	int has_bound;
+	uint32_t bound_size;  /* RMOD_BOUND_SIZE, or RMOD_PREBOUND_SIZE */
+	uint32_t pref_base;   /* the base the image is rebased to (0: plain) */
 };
 
 /* A decoded import or export entry. */
 struct rm_import {
 	const char *name;
 	uint32_t hash, version;
-	uint8_t bind;
+	uint8_t bind, flags; /* RMOD_BIND_*, RMOD_IMPORT_* */
 	uint16_t need;
 	uint32_t where, nsites;
 	uint32_t stamp, hint; /* from BOUND; stamp 0 = no hint */
+	uint32_t prebound;    /* what the image has it bound to (prelinked) */
 };
 
 struct rm_export {
@@ -138,7 +141,8 @@ int rm_parse(const void *file, size_t size, unsigned flags, struct rm_module *m,
 	     struct rm_diag *d);
 
 /* Resolver: give the address of an import, or an rm_err.  kind receives
- * the export's kind and version its version so the core can check them. */
+ * the export's kind and version its version so the core can check them.
+ * RM_E_UNRESOLVED for a weak import is not an error: the core binds 0. */
 struct rm_resolved {
 	uint32_t addr;
 	uint32_t version;
@@ -174,9 +178,25 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 /* The load phases.  dest must hold mem_size bytes; base is the address
  * the image will run at (on the host it differs from dest). */
 void rm_copy(const struct rm_module *m, void *dest);
+/* rm_copy of [from, mem_size) only: the pages below from are the file's
+ * own, mapped in place (from <= image_size). */
+void rm_copy_from(const struct rm_module *m, void *dest, uint32_t from);
+/* Rebase by base - pref_base (nothing when the module sits at its
+ * preferred base). */
 void rm_rebase(const struct rm_module *m, void *dest, uint32_t base);
+/* Bind addrs[i] to import i at base: IAT slots get the address, sites
+ * the difference from what a prelinked image already holds. */
 void rm_bind(const struct rm_module *m, void *dest, uint32_t base,
 	     const uint32_t *addrs);
+/* 0 when binding at base would write nothing: a prelinked module at its
+ * preferred base whose every import resolved to the address it is
+ * already bound to. */
+int rm_bind_needed(const struct rm_module *m, uint32_t base, const uint32_t *addrs);
+/* The address import i is already bound to in a prelinked image, else 0. */
+static inline uint32_t rm_prebound(const struct rm_module *m, uint32_t i)
+{
+	return m->flags & RMOD_F_PREBOUND ? rm_le32(m->bound + RMOD_PREBOUND_SIZE * i + 8) : 0;
+}
 
 /* Table accessors (index < count, checked by rm_parse). */
 void rm_get_import(const struct rm_module *m, uint32_t i, struct rm_import *out);

@@ -109,8 +109,6 @@ static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm
 	m->flags = rm_le32(f + RMOD_H_FLAGS);
 	if (m->flags & ~RMOD_F_KNOWN)
 		return fail(d, RM_E_FLAGS, RMOD_H_FLAGS, m->flags, RMOD_F_KNOWN);
-	if (rm_le32(f + RMOD_H_RESERVED))
-		return fail(d, RM_E_FLAGS, RMOD_H_RESERVED, rm_le32(f + RMOD_H_RESERVED), 0);
 	if (!(flags & RM_PARSE_NO_CRC)) {
 		static const uint8_t zero[4];
 		uint32_t c = rm_crc32(0, f, RMOD_H_CRC32);
@@ -132,8 +130,13 @@ static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm
 	m->iat_end = rm_le32(f + RMOD_H_IAT_END);
 	m->init_start = rm_le32(f + RMOD_H_INIT_START);
 	m->init_text_end = rm_le32(f + RMOD_H_INIT_TEXT_END);
+	m->pref_base = rm_le32(f + RMOD_H_PREF_BASE);
+	m->bound_size = m->flags & RMOD_F_PREBOUND ? RMOD_PREBOUND_SIZE : RMOD_BOUND_SIZE;
 	if (m->mem_size > RMOD_MAX_MEM)
 		return fail(d, RM_E_TOO_BIG, RMOD_H_MEM_SIZE, m->mem_size, RMOD_MAX_MEM);
+	/* A preferred base is a page the whole module fits above. */
+	if (m->pref_base % RMOD_PAGE || m->pref_base > 0xffffffffu - m->mem_size)
+		return fail(d, RM_E_LAYOUT, RMOD_H_PREF_BASE, m->pref_base, m->mem_size);
 	if (m->text_end % RMOD_PAGE || m->rodata_end % RMOD_PAGE || m->mem_size % RMOD_PAGE ||
 	    m->text_end > m->rodata_end || m->rodata_end > m->image_size ||
 	    m->image_size > m->mem_size)
@@ -184,10 +187,11 @@ static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d
 			return fail(d, RM_E_FLAGS, at, t, 0);
 		if (off[t] < RMOD_HEADER_SIZE || (uint64_t)off[t] + sz[t] > m->file_size)
 			return fail(d, RM_E_TABLE_RANGE, at, off[t], t);
-		if (sz[t] % entsize[t])
+		uint32_t es = t == RMOD_T_BOUND ? m->bound_size : entsize[t];
+		if (sz[t] % es)
 			return fail(d, RM_E_TABLE_SIZE, at, sz[t], t);
-		if (sz[t] / entsize[t] > maxcount[t])
-			return fail(d, RM_E_TOO_BIG, at, sz[t] / entsize[t], maxcount[t]);
+		if (sz[t] / es > maxcount[t])
+			return fail(d, RM_E_TOO_BIG, at, sz[t] / es, maxcount[t]);
 	}
 	for (uint32_t a = 0; a < RMOD_T_COUNT; a++)
 		for (uint32_t b = a + 1; b < RMOD_T_COUNT; b++)
@@ -218,7 +222,9 @@ static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d
 	m->syms = f + off[RMOD_T_SYMS];
 	m->nsyms = sz[RMOD_T_SYMS] / RMOD_SYM_SIZE;
 	m->bound = f + off[RMOD_T_BOUND];
-	if (sz[RMOD_T_BOUND] && sz[RMOD_T_BOUND] / RMOD_BOUND_SIZE != m->nimports)
+	/* A prebound module says what every import is bound to. */
+	if ((sz[RMOD_T_BOUND] || (m->flags & RMOD_F_PREBOUND && m->nimports)) &&
+	    sz[RMOD_T_BOUND] / m->bound_size != m->nimports)
 		return fail(d, RM_E_BOUND, RMOD_H_DIR + 8 * RMOD_T_BOUND, sz[RMOD_T_BOUND],
 			    m->nimports);
 	m->has_bound = sz[RMOD_T_BOUND] != 0;
@@ -267,7 +273,7 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 	for (uint32_t i = 0; i < m->nimports; i++) {
 		const uint8_t *e = m->imports + RMOD_IMPORT_SIZE * i;
 		uint32_t name = rm_le32(e), hash = rm_le32(e + 4);
-		uint8_t bind = e[12], rsv = e[13];
+		uint8_t bind = e[12], flags = e[13];
 		uint16_t need = rm_le16(e + 14);
 		uint32_t where = rm_le32(e + 16), nsites = rm_le32(e + 20);
 		if (!str_ok(m, name, RMOD_MAX_NAME, 0))
@@ -276,7 +282,7 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 		d->sym = s;
 		if (rmod_hash(s) != hash)
 			return fail(d, RM_E_HASH, i, hash, rmod_hash(s));
-		if (rsv || (need != RMOD_NEED_ANY && need >= m->nneeds))
+		if ((flags & ~RMOD_IMPORT_F_KNOWN) || (need != RMOD_NEED_ANY && need >= m->nneeds))
 			return fail(d, RM_E_IMPORT, i, need, m->nneeds);
 		if (i > 0) {
 			const uint8_t *p = e - RMOD_IMPORT_SIZE;

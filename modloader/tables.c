@@ -8,11 +8,13 @@ void rm_get_import(const struct rm_module *m, uint32_t i, struct rm_import *out)
 	out->hash = rm_le32(e + 4);
 	out->version = rm_le32(e + 8);
 	out->bind = e[12];
+	out->flags = e[13];
 	out->need = rm_le16(e + 14);
 	out->where = rm_le32(e + 16);
 	out->nsites = rm_le32(e + 20);
-	out->stamp = m->has_bound ? rm_le32(m->bound + RMOD_BOUND_SIZE * i) : 0;
-	out->hint = m->has_bound ? rm_le32(m->bound + RMOD_BOUND_SIZE * i + 4) : 0;
+	out->stamp = m->has_bound ? rm_le32(m->bound + m->bound_size * i) : 0;
+	out->hint = m->has_bound ? rm_le32(m->bound + m->bound_size * i + 4) : 0;
+	out->prebound = rm_prebound(m, i);
 }
 
 void rm_get_export(const struct rm_module *m, uint32_t i, struct rm_export *out)

@@ -18,17 +18,16 @@
  * the version was computed from, so diff can say what changed.
  */
 #include <elf.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lib/abi_compare.h"
 #include "lib/abi_source.h"
 #include "lib/abi_types.h"
+#include "lib/elf_file.h"
 #include "lib/providers.h"
 #include "lib/symver.h"
 #include "lib/util.h"
@@ -243,6 +242,8 @@ static int cmd_check(int argc, char **argv)
 			struct rm_import im;
 			rm_get_import(&m, j, &im);
 			const struct provided *p = providers_find(&ps, im.name);
+			if (!p && (im.flags & RMOD_IMPORT_WEAK))
+				continue; /* optional: checked only when someone provides it */
 			if (!p) {
 				printf("%s: unresolved import '%s'\n", m.name, im.name);
 				problems++;
@@ -283,8 +284,8 @@ static int cmd_stamp(int argc, char **argv)
 	struct provider_set ps = {0};
 	providers_add(&ps, path); /* validates the table and reads the names */
 	struct symver *sv = symver_open(path);
-	int fd = open(path, O_RDWR);
-	Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_RDWR, NULL) : NULL;
+	struct elf_handle *h = elf_handle_update(path);
+	Elf *e = h->e;
 	size_t shstrndx;
 	if (!e || elf_getshdrstrndx(e, &shstrndx))
 		die("%s: cannot open for update", path);
@@ -305,8 +306,7 @@ static int cmd_stamp(int argc, char **argv)
 	}
 	if (elf_update(e, ELF_C_WRITE) < 0)
 		die("%s: %s", path, elf_errmsg(-1));
-	elf_end(e);
-	close(fd);
+	elf_handle_close(h);
 	symver_close(sv);
 	return 0;
 }

@@ -97,8 +97,8 @@ int main(int argc, char **argv)
 	rm_rebase(&m, img, base);
 	rm_bind(&m, img, base, addrs);
 	write_file(out, img, m.mem_size);
-	free(img);
-	free(addrs);
-	free(file);
+	xfree(img);
+	xfree(addrs);
+	xfree(file);
 	return 0;
 }

@@ -1,6 +1,8 @@
 """Hostile input: the malformed-module classes from scripts/gen-malformed,
 refused with their own code by rmod-load and by insmod in QEMU, the
-kernel staying usable with the heap at its baseline; and the soak test."""
+kernel staying usable with the heap at its baseline; the same for the
+malformed ET_REL (.ko) classes and the kernel's ET_REL loader; and the
+soak test."""
 import json
 import re
 import subprocess
@@ -14,7 +16,7 @@ from conftest import MODS, ROOT, heap_in_use, qemu, run, tool
 def malformed(tmp_path_factory, built):
     out = tmp_path_factory.mktemp("malformed")
     run([ROOT / "scripts" / "gen-malformed", out, MODS / "provider.rmod",
-         MODS / "consumer.rmod", MODS / "params.rmod"])
+         MODS / "consumer.rmod", MODS / "params.rmod", MODS / "provider.ko"])
     classes = json.loads((out / "classes.json").read_text())
     assert len(classes) >= 25
     return out, classes
@@ -66,6 +68,50 @@ def test_insmod_refuses_each_class_and_kernel_stays_usable(malformed):
     # baseline, then at the baseline with the provider loaded
     assert len(set(heaps[:-2])) == 1 and heaps[-2] == heaps[-1], heaps
     assert "hello: init:" in text and re.search(r"^hello\s+0x", text, re.M)
+
+
+ETREL_CLASSES = {
+    "alignment_not_power_of_two", "bad_shentsize", "exit_not_executable",
+    "export_outside_section", "huge_alignment", "info_without_data", "init_not_executable",
+    "init_not_loaded", "init_outside_section", "no_section_headers", "overlapping_sections",
+    "rel_bad_symtab_link", "rel_for_non_alloc_section", "rel_size_not_multiple",
+    "rel_target_out_of_range", "reloc_null_symbol", "reloc_past_section",
+    "reloc_symbol_not_loaded", "reloc_symbol_out_of_range", "section_overlaps_elf_header",
+    "section_past_end_of_file", "shstrndx_out_of_range", "shstrtab_not_strtab",
+    "symbol_name_out_of_range", "symbol_outside_section", "symbol_reserved_section",
+    "symbol_section_out_of_range", "symtab_size_not_multiple", "truncated_section_headers",
+    "unsupported_reloc_type", "unterminated_strtab", "wrapped_bss"}
+
+
+def test_insmod_refuses_each_etrel_class_and_kernel_stays_usable(malformed):
+    """Every malformed .ko is refused before anything is written, each with
+    its own one-line message naming what and where, the heap back at its
+    baseline after each; then the intact provider.ko loads and runs."""
+    out = malformed[0]
+    classes = json.loads((out / "etrel.json").read_text())
+    assert set(classes) == {f"ko_{c}" for c in ETREL_CLASSES}
+    names = sorted(classes)
+    files = [MODS / "provider.ko"] + [out / f"{n}.ko" for n in names]
+    cmds = ["stats"]
+    for n in names:
+        cmds += [f"insmod {n}", "stats"]
+    cmds += ["insmod provider", "lsmod", "halt 0"]
+    rc, text = qemu(files, cmds, args=["--no-autoload"], timeout=180)
+    assert rc == 0, text[-3000:]
+    seen = set()
+    for n in names:
+        lines = [l for l in text.splitlines() if l.startswith(f"insmod: {n}:")]
+        assert len(lines) == 1, (n, lines, text[-3000:])
+        assert lines[0].startswith(f"insmod: {n}: bad ELF object: "), lines[0]
+        assert classes[n] in lines[0], (n, classes[n], lines[0])
+        # no other class's message would match this line: each has its own
+        assert [m for m in names if classes[m] in lines[0]] == [n], (n, lines[0])
+        seen.add(lines[0].split(": ", 2)[2])
+    assert len(seen) == len(names)
+    heaps = heap_in_use(text)
+    assert len(heaps) == len(names) + 1
+    assert len(set(heaps)) == 1, heaps
+    assert "provider: init: " in text and re.search(r"^provider\s+0x", text, re.M), text[-2000:]
 
 
 def test_soak_insmod_rmmod_cycles_no_leak_no_drift(built):

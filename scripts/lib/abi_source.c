@@ -4,15 +4,14 @@
 
 #include <elf.h>
 #include <elfutils/libdwfl.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "abi_types.h"
+#include "elf_file.h"
 #include "elf_module.h"
 #include "loader.h"
 #include "providers.h"
@@ -186,40 +185,50 @@ static int each_object(Dwfl_Module *m, void **ud, const char *name, Dwarf_Addr s
 	return DWARF_CB_OK;
 }
 
+/* The libdwfl session, ended by from_relocatable or, after a refusal, by
+ * the arena. */
+static void dwfl_cleanup(void *payload)
+{
+	Dwfl **d = payload;
+	if (*d)
+		dwfl_end(*d);
+}
+
 /* A .o/.ko, or an .a (each member object, named "lib.a(member.o)"). */
 static void from_relocatable(struct abi *a, const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	Elf *ar = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
-	if (!ar)
+	struct elf_handle *h = elf_handle_open(path);
+	if (!h->e)
 		die("%s: cannot read: %s", path, elf_errmsg(-1));
-	int archive = elf_kind(ar) == ELF_K_AR;
+	int archive = elf_kind(h->e) == ELF_K_AR;
 	/* Every member must be a relocatable object: say which is not. */
 	Elf *m;
 	Elf_Cmd cmd = ELF_C_READ;
-	while (archive && (m = elf_begin(fd, cmd, ar))) {
-		Elf_Arhdr *h = elf_getarhdr(m);
+	while (archive && (m = h->member = elf_begin(h->fd, cmd, h->e))) {
+		Elf_Arhdr *ah = elf_getarhdr(m);
 		GElf_Ehdr eh;
-		if (!h)
+		if (!ah)
 			die("%s: unreadable archive member: %s", path, elf_errmsg(-1));
 		/* "/", "//" and "/SYM64/" are the archive's own tables. */
-		if (h->ar_name[0] != '/' && elf_kind(m) != ELF_K_ELF)
-			die("%s(%s): not an ELF object", path, h->ar_name);
-		if (h->ar_name[0] != '/' && (!gelf_getehdr(m, &eh) || eh.e_type != ET_REL))
-			die("%s(%s): not a relocatable object", path, h->ar_name);
+		if (ah->ar_name[0] != '/' && elf_kind(m) != ELF_K_ELF)
+			die("%s(%s): not an ELF object", path, ah->ar_name);
+		if (ah->ar_name[0] != '/' && (!gelf_getehdr(m, &eh) || eh.e_type != ET_REL))
+			die("%s(%s): not a relocatable object", path, ah->ar_name);
 		cmd = elf_next(m);
 		elf_end(m);
+		h->member = NULL;
 	}
-	elf_end(ar);
-	Dwfl *dwfl = dwfl_begin(&offline);
-	if (!dwfl)
+	elf_handle_close(h);
+	Dwfl **dwfl = arena_defer(dwfl_cleanup, sizeof(*dwfl));
+	if (!(*dwfl = dwfl_begin(&offline)))
 		die("libdwfl: %s", dwfl_errmsg(-1));
-	if (!dwfl_report_offline(dwfl, path, path, fd)) /* takes fd */
+	if (!dwfl_report_offline(*dwfl, path, path, -1)) /* libdwfl opens and owns the file */
 		die("%s: %s", path, dwfl_errmsg(-1));
-	dwfl_report_end(dwfl, NULL, NULL);
+	dwfl_report_end(*dwfl, NULL, NULL);
 	struct rel_walk w = {a, path, archive};
-	dwfl_getmodules(dwfl, each_object, &w, 0);
-	dwfl_end(dwfl);
+	dwfl_getmodules(*dwfl, each_object, &w, 0);
+	dwfl_cleanup(dwfl);
+	xfree(dwfl);
 }
 
 /* ABI text written by dump: "NAME 0xVERSION KIND PROVIDER", then an
@@ -297,14 +306,12 @@ void abi_load(struct abi *a, const char *path)
 		return;
 	}
 	xfree(buf);
-	int fd = open(path, O_RDONLY);
-	Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
+	struct elf_handle *h = elf_handle_open(path);
 	GElf_Ehdr eh;
-	if (!e || !gelf_getehdr(e, &eh))
+	if (!h->e || !gelf_getehdr(h->e, &eh))
 		die("%s: not a readable ELF file", path);
-	int rel = eh.e_type == ET_REL, kernel = has_section(e, ".kexports");
-	elf_end(e);
-	close(fd);
+	int rel = eh.e_type == ET_REL, kernel = has_section(h->e, ".kexports");
+	elf_handle_close(h);
 	if (rel) {
 		from_relocatable(a, path);
 	} else if (kernel) {

@@ -108,10 +108,10 @@ void check_input(const char *path)
 {
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf: %s", elf_errmsg(-1));
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
+	struct elf_handle *eh = elf_handle_open(path);
+	if (eh->fd < 0)
 		die("%s: cannot open", path);
-	Elf *ar = elf_begin(fd, ELF_C_READ, NULL);
+	Elf *ar = eh->e;
 	if (!ar)
 		die("%s: %s", path, elf_errmsg(-1));
 	if (elf_kind(ar) == ELF_K_ELF) {
@@ -119,7 +119,7 @@ void check_input(const char *path)
 	} else if (elf_kind(ar) == ELF_K_AR) {
 		Elf *m;
 		Elf_Cmd cmd = ELF_C_READ;
-		while ((m = elf_begin(fd, cmd, ar))) {
+		while ((m = eh->member = elf_begin(eh->fd, cmd, ar))) {
 			Elf_Arhdr *h = elf_getarhdr(m);
 			if (h && h->ar_name[0] != '/' && elf_kind(m) == ELF_K_ELF) {
 				char name[4096];
@@ -128,10 +128,10 @@ void check_input(const char *path)
 			}
 			cmd = elf_next(m);
 			elf_end(m);
+			eh->member = NULL;
 		}
 	} else {
 		die("%s: not an ELF object or archive", path);
 	}
-	elf_end(ar);
-	close(fd);
+	elf_handle_close(eh);
 }

@@ -157,9 +157,9 @@ void fixup_encode(const uint32_t *offs, size_t n, struct buf *out)
 		}
 		i = ch.next;
 	}
-	free(cost);
-	free(best);
-	free(rep);
+	xfree(cost);
+	xfree(best);
+	xfree(rep);
 }
 
 size_t fixup_size_raw(const uint32_t *offs, size_t n)

@@ -17,7 +17,7 @@ struct symver *symver_open_dwarf(Dwarf *dw);
 /* The version of a function or variable: 0 when there is no DWARF for it
  * (unversioned), never 0 otherwise. */
 uint32_t symver_get(struct symver *s, const char *name);
-/* The canonical type text behind the version (malloc'd), or NULL. */
+/* The canonical type text behind the version (free with xfree), or NULL. */
 char *symver_text(struct symver *s, const char *name);
 void symver_close(struct symver *s);
 
