@@ -1,6 +1,7 @@
 /* kmain: bring the machine up, load the boot modules, run the shell. */
 #include "bootfiles.h"
 #include "cpu.h"
+#include "fpu.h"
 #include "heap.h"
 #include "io.h"
 #include "kprintf.h"
@@ -56,6 +57,7 @@ void kmain(uint32_t magic, uint32_t mbi)
 	uint64_t t_entry = rdtsc(); /* boot cost is counted from here */
 	serial_init();
 	cpu_init();
+	fpu_init();
 	idt_init();
 	if (magic != MB_BOOT_MAGIC) {
 		kprintf("PANIC: not booted by a multiboot loader (magic 0x%08x)\n", magic);

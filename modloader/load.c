@@ -1,5 +1,5 @@
-/* The write phases: copy, bind, and the resolution that precedes them.
- * (Rebase lives with the fixup decoder in fixups.c.) */
+/* The write phases: copy, bind, and the resolution that precedes them
+ * (rebase is in fixups.c). */
 #include "loader.h"
 #include "internal.h"
 
@@ -53,6 +53,14 @@ static __attribute__((noinline)) int resolve_slow(const struct rm_module *m, uin
 	return RM_OK;
 }
 
+/* rm_parse counted the sites of small import tables itself; larger ones
+ * are counted here, in addrs before it is filled. */
+static __attribute__((noinline, cold)) int big_site_counts(const struct rm_module *m,
+							     uint32_t *addrs, struct rm_diag *d)
+{
+	return m->nsites ? rm_check_site_counts(m, addrs, d) : RM_OK;
+}
+
 int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolve_fn fn,
 		      void *ctx, uint32_t *addrs, struct rm_diag *d)
 {
@@ -60,6 +68,11 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 	const uint8_t *e = m->imports, *b = m->has_bound && table_fn ? m->bound : 0;
 	uint32_t stamp = 0, n = 0, nimports = m->nimports;
 	__builtin_memset(d, 0, sizeof(*d));
+	if (__builtin_expect(nimports > RM_PARSE_COUNTS, 0)) {
+		int rc = big_site_counts(m, addrs, d);
+		if (rc)
+			return rc;
+	}
 	for (uint32_t i = 0; i < nimports; i++, e += RMOD_IMPORT_SIZE) {
 		if (b) {
 			uint32_t st = rm_le32(b + m->bound_size * i);

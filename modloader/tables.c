@@ -56,30 +56,3 @@ void rm_get_site(const struct rm_module *m, uint32_t i, uint32_t *word, uint16_t
 	*word = rm_le32(e);
 	*import = rm_le16(e + 4);
 }
-
-static int cmp(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return (int)(uint8_t)*a - (int)(uint8_t)*b;
-}
-
-int rm_find_export(const struct rm_module *m, const char *name, uint32_t hash)
-{
-	uint32_t lo = 0, hi = m->nexports;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		const uint8_t *e = m->exports + RMOD_EXPORT_SIZE * mid;
-		uint32_t h = rm_le32(e + 4);
-		int c = h < hash ? -1 : h > hash ? 1 : cmp(m->strtab + rm_le32(e), name);
-		if (c == 0)
-			return (int)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}

@@ -451,7 +451,7 @@ int main(int argc, char **argv)
 			if (!strcmp(base_name(inputs[i]), "libgcc.a") ||
 			    !strncmp(base_name(inputs[i]), "rmod-support.", 13))
 				die("%s: name reserved for rmod-link's own files", inputs[i]);
-			check_input(inputs[i]);
+			input_hidden_globals(inputs[i], &o.hidden, &o.nhidden);
 			char *to = path_in(dir, base_name(inputs[i]));
 			copy_file(inputs[i], to);
 			xfree(to);

@@ -3,6 +3,7 @@ PYTEST := $(PY) -m pytest
 PYTEST_ARGS ?= -q
 
 include tests/unit/libc.mk
+include tests/unit/symtab.mk
 
 # The host tools and the loader core again, under ASan and UBSan.
 ASAN_BIN := $(B)/asan/bin
@@ -31,5 +32,5 @@ soak: all
 		grep -E '^soak: .* ok$$'
 
 .PHONY: test pytest
-test: all synth abi-check lz4-demo unit-libc sanitize-test fuzz-smoke compare
+test: all synth abi-check lz4-demo unit-libc unit-symtab sanitize-test fuzz-smoke compare
 	cd tests && $(PYTEST) $(PYTEST_ARGS)

@@ -131,7 +131,8 @@ struct rmod_import {
  * saw it; stamp is rmod_stamp() of that whole table (0 = no hint).  A
  * loader whose provider table has the same stamp takes entry hint
  * directly; otherwise it looks the name up.  Hints are only a shortcut:
- * a stale one costs a lookup, never a wrong binding. */
+ * a stale one costs a lookup, and binds wrongly only if a changed table
+ * collides with both the 32-bit stamp and, at hint, the 32-bit hash. */
 struct rmod_bound {
 	uint32_t stamp;
 	uint32_t hint;

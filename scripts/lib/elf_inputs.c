@@ -12,6 +12,10 @@
 #include "elf_relocs.h"
 #include "util.h"
 
+/* Where input_hidden_globals collects (NULL while only checking). */
+static char ***hidden_out;
+static size_t *nhidden_out;
+
 static int is_tls(unsigned t)
 {
 	return (t >= R_386_TLS_TPOFF && t <= R_386_TLS_LE) ||
@@ -63,6 +67,19 @@ static void check_object(Elf *e, const char *name)
 				GElf_Sym sym;
 				if (!gelf_getsym(d, (int)i, &sym))
 					die("%s: bad symbol table", name);
+				int bind = GELF_ST_BIND(sym.st_info), vis = GELF_ST_VISIBILITY(sym.st_other);
+				if (hidden_out && (bind == STB_GLOBAL || bind == STB_WEAK) &&
+				    (vis == STV_HIDDEN || vis == STV_INTERNAL) &&
+				    sym.st_shndx != SHN_UNDEF && sym.st_shndx != SHN_ABS &&
+				    sym.st_shndx < SHN_LORESERVE) {
+					const char *nm = elf_strptr(e, sh.sh_link, sym.st_name);
+					/* ld's PIC helpers are per-object copies, not API. */
+					if (nm && *nm && strncmp(nm, "__x86.get_pc_thunk.", 19)) {
+						*hidden_out = xrealloc(*hidden_out,
+								       (*nhidden_out + 1) * sizeof(char *));
+						(*hidden_out)[(*nhidden_out)++] = xstrdup(nm);
+					}
+				}
 				if (GELF_ST_TYPE(sym.st_info) == STT_GNU_IFUNC) {
 					const char *nm = elf_strptr(e, sh.sh_link, sym.st_name);
 					die("%s: IFUNC symbol '%s' needs an R_386_IRELATIVE relocation "
@@ -134,4 +151,13 @@ void check_input(const char *path)
 		die("%s: not an ELF object or archive", path);
 	}
 	elf_handle_close(eh);
+}
+
+void input_hidden_globals(const char *path, char ***names, size_t *n)
+{
+	hidden_out = names;
+	nhidden_out = n;
+	check_input(path);
+	hidden_out = NULL;
+	nhidden_out = NULL;
 }

@@ -87,6 +87,16 @@ static int is_internal_sym(const char *n)
 	return !strncmp(n, "__rmod_", 7) || !strcmp(n, "RMOD_BASE");
 }
 
+/* A hidden global that an input defined (not rmod-link's support or
+ * libgcc): part of the archive's API for a static user. */
+static int is_input_hidden(const struct conv_opts *o, const char *n)
+{
+	for (size_t i = 0; i < o->nhidden; i++)
+		if (!strcmp(o->hidden[i], n))
+			return 1;
+	return 0;
+}
+
 static void add_export(struct elf_file *f, struct mod_desc *d, const GElf_Sym *s, const char *n)
 {
 	for (size_t i = 0; i < d->nexports; i++)
@@ -173,9 +183,10 @@ void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc
 		gelf_getsym(f->symdata, (int)i, &s);
 		const char *n = elf_sym_name(f, &s);
 		int bind = GELF_ST_BIND(s.st_info), type = GELF_ST_TYPE(s.st_info);
+		int vis = GELF_ST_VISIBILITY(s.st_other);
 		if ((bind != STB_GLOBAL && bind != STB_WEAK) || s.st_shndx == SHN_UNDEF ||
-		    s.st_shndx == SHN_ABS || GELF_ST_VISIBILITY(s.st_other) == STV_HIDDEN ||
-		    GELF_ST_VISIBILITY(s.st_other) == STV_INTERNAL || !*n ||
+		    s.st_shndx == SHN_ABS ||
+		    ((vis == STV_HIDDEN || vis == STV_INTERNAL) && !is_input_hidden(o, n)) || !*n ||
 		    is_internal_sym(n) || is_iat_import(d, n) ||
 		    (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE) ||
 		    !elf_sec_is_alloc(f, s.st_shndx))

@@ -14,6 +14,8 @@ struct conv_opts {
 	char **exports;
 	size_t nexports;
 	int export_all;
+	char **hidden; /* the inputs' hidden globals, which --export-all includes */
+	size_t nhidden;
 	int strip;        /* leave out the SYMS table */
 	int strip_abi;    /* leave out the TYPES table */
 	int bind_direct;

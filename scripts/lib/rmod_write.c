@@ -72,10 +72,10 @@ static int cmp_sym(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Does the word at off touch the IAT? */
+/* Does the word at off touch the IAT?  An empty IAT touches nothing. */
 static int in_iat(const struct mod_desc *d, uint32_t off)
 {
-	return (uint64_t)off + 4 > d->iat_start && off < d->iat_end;
+	return (uint64_t)off + 4 > d->iat_start && off < d->iat_end && d->iat_start < d->iat_end;
 }
 
 /* Each site's word must stand alone: not on another site, a fixup or the
