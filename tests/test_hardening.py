@@ -33,7 +33,8 @@ CLASSES = sorted("""
     site_overlaps_fixup site_past_end string_out_of_range
     syms_unsorted table_past_end table_size_not_multiple tables_overlap trailing_bytes
     trunc_exports trunc_fixups trunc_header trunc_image trunc_imports trunc_last_byte
-    trunc_strtab unaligned_layout unknown_flag unresolved_import unterminated_strings
+    trunc_strtab types_blob_size types_export_count types_root_outside types_short
+    types_unterminated unaligned_layout unknown_flag unresolved_import unterminated_strings
     """.split())
 
 # The kernel's and the provider's exports, as rmod-load --import takes them.

@@ -42,7 +42,7 @@ enum rmod_table {
 	RMOD_T_SYMS = 8,    /* struct rmod_sym[], sorted by offset */
 	RMOD_T_INIT = 9,    /* file-backed init-only bytes, placed at init_start */
 	RMOD_T_BOUND = 10,  /* struct rmod_bound[], one per import, or absent */
-	RMOD_T_R11 = 11,
+	RMOD_T_TYPES = 11,  /* ABI type texts for rmod-abi; optional, never loaded */
 	RMOD_T_COUNT = 12
 };
 
@@ -138,6 +138,14 @@ struct rmod_bound {
 	uint32_t hint;
 };
 #define RMOD_BOUND_SIZE 8u
+
+/* TYPES table (docs/FORMAT.md, "TYPES"): u32 nexports, u32 nimports,
+ * u32 blob_size, u32 root[nexports + nimports] (blob offset of the
+ * symbol's canonical type text, or RMOD_TYPES_NONE), then blob_size
+ * bytes of NUL-terminated fragments ending in NUL.  Byte 0x01 + ULEB128
+ * offset inside a fragment stands for an earlier fragment. */
+#define RMOD_TYPES_HDR 12u
+#define RMOD_TYPES_NONE 0xffffffffu
 
 /* With RMOD_F_PREBOUND, BOUND entries are 12 bytes: {stamp, hint, addr}.
  * The image's sites and IAT slots hold import i bound to addr with the

@@ -11,7 +11,7 @@ H = dict(version=4, machine=6, header_size=8, flags=12, file_size=16, crc=20, im
          pref_base=76, dir=80)
 # Table directory slots.
 T = dict(image=0, fixups=1, imports=2, sites=3, exports=4, strtab=5, needs=6, params=7,
-         syms=8, init=9, bound=10)
+         syms=8, init=9, bound=10, types=11)
 
 
 def u32(b, off):
