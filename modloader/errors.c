@@ -11,7 +11,7 @@ static const struct {
 	[RM_E_MACHINE] = {"RM_E_MACHINE", "wrong machine, not i386"},
 	[RM_E_HEADER_SIZE] = {"RM_E_HEADER_SIZE", "bad header size"},
 	[RM_E_FILE_SIZE] = {"RM_E_FILE_SIZE", "file size disagrees with header"},
-	[RM_E_FLAGS] = {"RM_E_FLAGS", "unknown flag or reserved field in use"},
+	[RM_E_FLAGS] = {"RM_E_FLAGS", "unknown flag or reserved table slot in use"},
 	[RM_E_CHECKSUM] = {"RM_E_CHECKSUM", "checksum mismatch"},
 	[RM_E_LAYOUT] = {"RM_E_LAYOUT", "inconsistent or unaligned region sizes"},
 	[RM_E_TOO_BIG] = {"RM_E_TOO_BIG", "size or count above limit"},
@@ -41,6 +41,7 @@ static const struct {
 	[RM_E_KIND] = {"RM_E_KIND", "import bound to an export of the wrong kind"},
 	[RM_E_INIT_REF] = {"RM_E_INIT_REF", "export or parameter lies in init-only memory"},
 	[RM_E_BOUND] = {"RM_E_BOUND", "bound-import table does not match the imports"},
+	[RM_E_TYPES] = {"RM_E_TYPES", "malformed ABI type table"},
 };
 
 const char *rm_strerror(int code)

@@ -27,7 +27,7 @@ enum rm_err {
 	RM_E_MACHINE = 4,        /* not an i386 module */
 	RM_E_HEADER_SIZE = 5,    /* header_size field wrong */
 	RM_E_FILE_SIZE = 6,      /* file_size disagrees with the buffer */
-	RM_E_FLAGS = 7,          /* unknown flag or non-zero reserved field */
+	RM_E_FLAGS = 7,          /* unknown flag or reserved table slot in use */
 	RM_E_CHECKSUM = 8,       /* CRC-32 mismatch */
 	RM_E_LAYOUT = 9,         /* region sizes inconsistent or unaligned */
 	RM_E_TOO_BIG = 10,       /* a size or count above the documented limit */
@@ -59,6 +59,7 @@ enum rm_err {
 	RM_E_INIT_REF = 36,      /* export or parameter inside init-only memory */
 	RM_E_BOUND = 37,         /* bound-import table not one entry per import,
 				    or an entry's version not its import's */
+	RM_E_TYPES = 38,         /* malformed TYPES (ABI type) table */
 	RM_E__COUNT
 };
 
@@ -243,5 +244,7 @@ const char *rm_errname(int code); /* "RM_E_MAGIC" */
 
 /* CRC-32 (IEEE 802.3), as stored in the header. */
 uint32_t rm_crc32(uint32_t crc, const void *buf, size_t len);
+/* CRC-32C (Castagnoli): the file checksum (header crc32). */
+uint32_t rm_crc32c(uint32_t crc, const void *buf, size_t len);
 
 #endif

@@ -71,6 +71,7 @@ static const uint32_t entsize[RMOD_T_COUNT] = {
 	[RMOD_T_SYMS] = RMOD_SYM_SIZE,
 	[RMOD_T_INIT] = 1,
 	[RMOD_T_BOUND] = RMOD_BOUND_SIZE,
+	[RMOD_T_TYPES] = 1,
 };
 
 static const uint32_t maxcount[RMOD_T_COUNT] = {
@@ -85,6 +86,7 @@ static const uint32_t maxcount[RMOD_T_COUNT] = {
 	[RMOD_T_SYMS] = RMOD_MAX_EXPORTS * 4,
 	[RMOD_T_INIT] = RMOD_MAX_MEM,
 	[RMOD_T_BOUND] = RMOD_MAX_IMPORTS,
+	[RMOD_T_TYPES] = RMOD_MAX_FILE,
 };
 
 static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm_module *m,
@@ -117,9 +119,9 @@ static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm
 		return fail(d, RM_E_FLAGS, RMOD_H_FLAGS, m->flags, RMOD_F_KNOWN);
 	if (!(flags & RM_PARSE_NO_CRC)) {
 		static const uint8_t zero[4];
-		uint32_t c = rm_crc32(0, f, RMOD_H_CRC32);
-		c = rm_crc32(c, zero, 4);
-		c = rm_crc32(c, f + RMOD_H_CRC32 + 4, size - RMOD_H_CRC32 - 4);
+		uint32_t c = rm_crc32c(0, f, RMOD_H_CRC32);
+		c = rm_crc32c(c, zero, 4);
+		c = rm_crc32c(c, f + RMOD_H_CRC32 + 4, size - RMOD_H_CRC32 - 4);
 		if (c != rm_le32(f + RMOD_H_CRC32))
 			return fail(d, RM_E_CHECKSUM, RMOD_H_CRC32, rm_le32(f + RMOD_H_CRC32), c);
 	}
@@ -158,6 +160,28 @@ static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm
 	    m->init_start < m->image_size || m->init_start > m->init_text_end ||
 	    m->init_text_end > m->mem_size)
 		return fail(d, RM_E_LAYOUT, RMOD_H_INIT_START, m->init_start, m->init_text_end);
+	return RM_OK;
+}
+
+/* TYPES is never loaded, only bounds-checked so tools can trust its
+ * shape: one root per export and import, each inside the blob, which
+ * ends with NUL.  Fragment contents are the reader's (rmod-abi) concern. */
+static int check_types(const uint8_t *t, uint32_t size, uint32_t at, const struct rm_module *m,
+		       struct rm_diag *d)
+{
+	if (size < RMOD_TYPES_HDR)
+		return fail(d, RM_E_TYPES, at, size, RMOD_TYPES_HDR);
+	uint32_t ne = rm_le32(t), ni = rm_le32(t + 4), blob = rm_le32(t + 8);
+	if (ne != m->nexports || ni != m->nimports)
+		return fail(d, RM_E_TYPES, at, ne, ni);
+	uint64_t roots = (uint64_t)RMOD_TYPES_HDR + 4ull * ((uint64_t)ne + ni);
+	if (blob == 0 || roots + blob != size || t[size - 1] != 0)
+		return fail(d, RM_E_TYPES, at, size, blob);
+	for (uint32_t i = 0; i < ne + ni; i++) {
+		uint32_t r = rm_le32(t + RMOD_TYPES_HDR + 4 * i);
+		if (r != RMOD_TYPES_NONE && r >= blob)
+			return fail(d, RM_E_TYPES, at, i, r);
+	}
 	return RM_OK;
 }
 
@@ -218,6 +242,12 @@ static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d
 		return fail(d, RM_E_BOUND, RMOD_H_DIR + 8 * RMOD_T_BOUND, sz[RMOD_T_BOUND],
 			    m->nimports);
 	m->has_bound = sz[RMOD_T_BOUND] != 0;
+	if (sz[RMOD_T_TYPES]) {
+		int rc = check_types(f + off[RMOD_T_TYPES], sz[RMOD_T_TYPES],
+				     RMOD_H_DIR + 8 * RMOD_T_TYPES, m, d);
+		if (rc)
+			return rc;
+	}
 	if (m->strtab_size == 0 || m->strtab[m->strtab_size - 1] != 0 || m->strtab[0] != 0)
 		return fail(d, RM_E_STRING, off[RMOD_T_STRTAB], m->strtab_size, 0);
 	if (((m->flags & RMOD_F_HAS_SYMS) != 0) != (m->nsyms != 0))

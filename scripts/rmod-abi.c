@@ -3,293 +3,223 @@
  *
  *   rmod-abi dump FILE...                  sorted text ABI of the exports
  *   rmod-abi check --abi FILE... MOD...    every import resolves, same version
- *   rmod-abi diff OLD.abi NEW.abi          removed/changed (exit 1), added
+ *   rmod-abi diff [--format json] [--strict] OLD NEW
+ *                                          each change breaking or harmless;
+ *                                          --strict: harmless ones fail too
  *   rmod-abi stamp KERNEL.elf              write DWARF versions into .kexports
+ *
+ * FILE, OLD and NEW are .rmod files, linked module ELFs, kernel.elf,
+ * relocatable objects (.o, .ko), archives (.a) or ABI text from dump.
+ * Exit status: 0 compatible, 1 breaking (diff) or problems (check),
+ * 2 usage or input error.
  *
  * ABI text: one export per line, "NAME 0xVERSION KIND PROVIDER", sorted by
  * name; an indented "  type TEXT" line after it holds the canonical type
  * the version was computed from, so diff can say what changed.
  */
 #include <elf.h>
-#include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "lib/elf_module.h"
+#include "lib/abi_compare.h"
+#include "lib/abi_source.h"
+#include "lib/abi_types.h"
+#include "lib/elf_file.h"
 #include "lib/providers.h"
 #include "lib/symver.h"
 #include "lib/util.h"
 #include "loader.h"
 
-struct abi_ent {
-	char *name, *kind, *prov, *type;
-	uint32_t version;
-};
-
-struct abi {
-	struct abi_ent *v;
-	size_t n;
-};
-
-static void abi_add(struct abi *a, const char *name, uint32_t ver, const char *kind,
-		    const char *prov, const char *type)
-{
-	a->v = xrealloc(a->v, (a->n + 1) * sizeof(*a->v));
-	a->v[a->n++] = (struct abi_ent){xstrdup(name), xstrdup(kind), xstrdup(prov),
-					type ? xstrdup(type) : NULL, ver};
-}
-
-static int is_kernel_elf(const char *path)
-{
-	int fd = open(path, O_RDONLY), found = 0;
-	Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
-	size_t shstrndx;
-	if (e && elf_kind(e) == ELF_K_ELF && !elf_getshdrstrndx(e, &shstrndx)) {
-		Elf_Scn *s = NULL;
-		while ((s = elf_nextscn(e, s))) {
-			GElf_Shdr sh;
-			const char *n;
-			if (gelf_getshdr(s, &sh) && (n = elf_strptr(e, shstrndx, sh.sh_name)) &&
-			    !strcmp(n, ".kexports"))
-				found = 1;
-		}
-	}
-	if (e)
-		elf_end(e);
-	if (fd >= 0)
-		close(fd);
-	return found;
-}
-
-/* Exports of a kernel ELF, a module ELF or a .rmod file. */
-static void load_exports(struct abi *a, const char *path)
-{
-	size_t n;
-	uint8_t *buf = read_file(path, &n);
-	int is_elf = n >= 4 && !memcmp(buf, ELFMAG, 4);
-	xfree(buf);
-	if (is_elf && !is_kernel_elf(path)) {
-		struct conv_opts o;
-		struct mod_desc d;
-		memset(&o, 0, sizeof(o));
-		o.fallback_name = "module";
-		elf_to_module(path, &o, &d);
-		struct symver *sv = symver_open(path);
-		for (size_t i = 0; i < d.nexports; i++) {
-			char *t = symver_text(sv, d.exports[i].name);
-			abi_add(a, d.exports[i].name, d.exports[i].version,
-				d.exports[i].kind == RMOD_EXP_DATA ? "data" : "func", d.name, t);
-			xfree(t);
-		}
-		symver_close(sv);
-		return;
-	}
-	struct provider_set ps = {0};
-	providers_add(&ps, path);
-	struct symver *sv = is_elf ? symver_open(path) : NULL;
-	for (size_t i = 0; i < ps.n; i++) {
-		char *t = sv ? symver_text(sv, ps.v[i].name) : NULL;
-		abi_add(a, ps.v[i].name, ps.v[i].version,
-			ps.v[i].kind == RMOD_EXP_DATA ? "data" : "func", ps.v[i].provider, t);
-		xfree(t);
-	}
-	if (sv)
-		symver_close(sv);
-}
-
-static int cmp_ent(const void *x, const void *y)
-{
-	const struct abi_ent *a = x, *b = y;
-	int c = strcmp(a->name, b->name);
-	return c ? c : strcmp(a->prov, b->prov);
-}
-
 static int cmd_dump(int argc, char **argv)
 {
 	struct abi a = {0};
+	if (!argc)
+		die("usage: rmod-abi dump FILE...");
 	for (int i = 0; i < argc; i++)
-		load_exports(&a, argv[i]);
-	if (a.n > 1)
-		qsort(a.v, a.n, sizeof(*a.v), cmp_ent);
+		abi_load(&a, argv[i]);
+	abi_sort(&a);
 	printf("# rmod ABI: NAME VERSION KIND PROVIDER; the indented line is the type\n");
 	for (size_t i = 0; i < a.n; i++) {
 		printf("%s 0x%08x %s %s\n", a.v[i].name, a.v[i].version, a.v[i].kind, a.v[i].prov);
 		if (a.v[i].type)
 			printf("  type %s\n", a.v[i].type);
 	}
+	abi_free(&a);
 	return 0;
 }
 
-/* Parse ABI text written by dump. */
-static void read_abi(struct abi *a, const char *path)
+/* JSON string with escapes. */
+static void js(const char *s)
 {
-	size_t n;
-	char *text = (char *)read_file(path, &n);
-	text = xrealloc(text, n + 1);
-	text[n] = 0;
-	unsigned line = 0;
-	for (char *p = text, *e; *p; p = e + (*e ? 1 : 0)) {
-		e = strchr(p, '\n');
-		if (!e)
-			e = p + strlen(p);
-		char save = *e;
-		*e = 0;
-		line++;
-		if (!strncmp(p, "  type ", 7) && a->n) {
-			a->v[a->n - 1].type = xstrdup(p + 7);
-		} else if (*p && *p != '#') {
-			char name[256], kind[16], prov[256];
-			unsigned ver;
-			if (sscanf(p, "%255s 0x%x %15s %255s", name, &ver, kind, prov) != 4)
-				die("%s:%u: not an ABI line", path, line);
-			abi_add(a, name, ver, kind, prov, NULL);
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+/* One difference between the two ABIs. */
+struct change {
+	const char *what; /* removed, changed, added */
+	const struct abi_ent *o, *n;
+	const char *verdict; /* breaking, harmless, compatible */
+	const char *reason;
+	char **lines;
+	size_t nlines;
+};
+
+static void print_text(const struct change *c, size_t nc, int breaking)
+{
+	for (size_t i = 0; i < nc; i++) {
+		const struct abi_ent *e = c[i].n ? c[i].n : c[i].o;
+		if (!strcmp(c[i].what, "changed"))
+			printf("changed: %s 0x%08x -> 0x%08x %s %s (%s%s%s)\n", e->name,
+			       c[i].o->version, e->version, e->kind, e->prov, c[i].verdict,
+			       c[i].reason ? ": " : "", c[i].reason ? c[i].reason : "");
+		else
+			printf("%s: %s 0x%08x %s %s (%s)\n", c[i].what, e->name, e->version, e->kind,
+			       e->prov, c[i].verdict);
+		for (size_t k = 0; k < c[i].nlines; k++)
+			printf("  %s\n", c[i].lines[k]);
+	}
+	printf("%s\n", breaking ? "ABI: breaking changes" : "ABI: compatible");
+}
+
+static void print_json(const struct change *c, size_t nc, int breaking)
+{
+	printf("{\"verdict\": \"%s\", \"changes\": [", breaking ? "breaking" : "compatible");
+	for (size_t i = 0; i < nc; i++) {
+		const struct abi_ent *e = c[i].n ? c[i].n : c[i].o;
+		printf("%s\n  {\"symbol\": ", i ? "," : "");
+		js(e->name);
+		printf(", \"change\": \"%s\", \"verdict\": \"%s\", \"kind\": ", c[i].what,
+		       c[i].verdict);
+		js(e->kind);
+		printf(", \"provider\": ");
+		js(e->prov);
+		if (c[i].o)
+			printf(", \"old_version\": \"0x%08x\"", c[i].o->version);
+		if (c[i].n)
+			printf(", \"new_version\": \"0x%08x\"", c[i].n->version);
+		if (c[i].reason) {
+			printf(", \"reason\": ");
+			js(c[i].reason);
 		}
-		*e = save;
-		if (!save)
-			break;
-	}
-	xfree(text);
-}
-
-static const struct abi_ent *find(const struct abi *a, const char *name)
-{
-	for (size_t i = 0; i < a->n; i++)
-		if (!strcmp(a->v[i].name, name))
-			return &a->v[i];
-	return NULL;
-}
-
-/* The body of "struct NAME/SIZE{...}" in a type text, or NULL. */
-static char *struct_body(const char *text, const char *tag, const char *name)
-{
-	char pat[300];
-	snprintf(pat, sizeof(pat), "%s %s/", tag, name);
-	const char *p = strstr(text, pat);
-	if (!p || !(p = strchr(p, '{')))
-		return NULL;
-	int depth = 0;
-	const char *q = p;
-	for (; *q; q++) {
-		if (*q == '{')
-			depth++;
-		else if (*q == '}' && --depth == 0)
-			break;
-	}
-	return xstrndup(p + 1, (size_t)(q - p - 1));
-}
-
-/* Members of a struct body, split at ';' outside braces and parentheses. */
-static size_t members(const char *body, char ***out)
-{
-	size_t n = 0;
-	int depth = 0;
-	const char *start = body;
-	*out = NULL;
-	for (const char *q = body;; q++) {
-		if (*q == '{' || *q == '(')
-			depth++;
-		else if (*q == '}' || *q == ')')
-			depth--;
-		else if ((*q == ';' && depth == 0) || !*q) {
-			if (q > start) {
-				*out = xrealloc(*out, (n + 1) * sizeof(char *));
-				(*out)[n++] = xstrndup(start, (size_t)(q - start));
-			}
-			start = q + 1;
-			if (!*q)
-				break;
+		printf(", \"details\": [");
+		for (size_t k = 0; k < c[i].nlines; k++) {
+			printf("%s", k ? ", " : "");
+			js(c[i].lines[k]);
 		}
+		printf("]}");
 	}
-	return n;
+	printf("%s]}\n", nc ? "\n" : "");
 }
 
-static const char *member_named(char **m, size_t n, const char *name, size_t len)
+/* The verdict on one export whose version or kind differs. */
+static void classify(struct change *c)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strncmp(m[i], name, len) && m[i][len] == ':')
-			return m[i];
-	return NULL;
-}
-
-/* Say which struct members differ between two type texts. */
-static void explain(const char *old, const char *new)
-{
-	int said = 0;
-	for (const char *p = old; (p = strstr(p, "struct ")) || 0; p++) {
-		char name[256];
-		if (sscanf(p, "struct %255[^/{(]/", name) != 1)
-			continue;
-		char *a = struct_body(old, "struct", name), *b = struct_body(new, "struct", name);
-		if (a && b && strcmp(a, b)) {
-			char **ma, **mb;
-			size_t na = members(a, &ma), nb = members(b, &mb);
-			for (size_t i = 0; i < na; i++) {
-				size_t len = strcspn(ma[i], ":");
-				const char *o = member_named(mb, nb, ma[i], len);
-				if (!o)
-					printf("  struct %s: member '%.*s' removed\n", name, (int)len, ma[i]);
-				else if (strcmp(o, ma[i]))
-					printf("  struct %s: member '%.*s' changed: %s -> %s\n", name,
-					       (int)len, ma[i], ma[i] + len + 1, o + len + 1);
-				else if (i < nb && strcmp(mb[i], ma[i]))
-					printf("  struct %s: member '%.*s' moved\n", name, (int)len, ma[i]);
-			}
-			for (size_t i = 0; i < nb; i++) {
-				size_t len = strcspn(mb[i], ":");
-				if (!member_named(ma, na, mb[i], len))
-					printf("  struct %s: member '%.*s' added\n", name, (int)len, mb[i]);
-			}
-			said = 1;
-		}
-		xfree(a);
-		xfree(b);
+	const struct abi_ent *o = c->o, *n = c->n;
+	unsigned why = 0;
+	c->verdict = "breaking";
+	if (!strcmp(o->kind, n->kind) && o->type && n->type &&
+	    (why = abi_harmless(o->type, n->type))) {
+		c->verdict = "harmless";
+		c->reason = abi_harmless_text(why);
 	}
-	if (!said)
-		printf("  type was: %s\n  type now: %s\n", old, new);
+	if (o->type && n->type)
+		c->nlines = abi_explain(o->type, n->type, &c->lines);
+	else if (strcmp(o->kind, n->kind))
+		c->reason = "kind changed";
+	else
+		c->reason = "no type information to compare";
 }
 
 static int cmd_diff(int argc, char **argv)
 {
-	if (argc != 2)
-		die("usage: rmod-abi diff OLD.abi NEW.abi");
+	int json = 0, strict = 0;
+	char *files[2];
+	int nf = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--format") && i + 1 < argc) {
+			if (!strcmp(argv[i + 1], "json"))
+				json = 1;
+			else if (strcmp(argv[i + 1], "text"))
+				die("--format: '%s' is neither text nor json", argv[i + 1]);
+			i++;
+		} else if (!strncmp(argv[i], "--format=", 9)) {
+			json = !strcmp(argv[i] + 9, "json");
+			if (!json && strcmp(argv[i] + 9, "text"))
+				die("--format: '%s' is neither text nor json", argv[i] + 9);
+		} else if (!strcmp(argv[i], "--strict")) {
+			strict = 1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			die("diff: unknown option '%s'", argv[i]);
+		} else if (nf < 2) {
+			files[nf++] = argv[i];
+		} else {
+			nf = 3;
+		}
+	}
+	if (nf != 2)
+		die("usage: rmod-abi diff [--format text|json] [--strict] OLD NEW");
 	struct abi a = {0}, b = {0};
-	read_abi(&a, argv[0]);
-	read_abi(&b, argv[1]);
+	abi_load(&a, files[0]);
+	abi_load(&b, files[1]);
+	abi_sort(&a);
+	abi_sort(&b);
+	struct change *c = xcalloc(a.n + b.n + 1, sizeof(*c));
+	size_t nc = 0;
 	int breaking = 0;
 	for (size_t i = 0; i < a.n; i++) {
-		const struct abi_ent *o = &a.v[i], *n = find(&b, o->name);
+		const struct abi_ent *o = &a.v[i], *n = abi_find(&b, o->name);
 		if (!n) {
-			printf("removed: %s 0x%08x %s %s (breaking)\n", o->name, o->version, o->kind,
-			       o->prov);
-			breaking = 1;
-		} else if (n->version != o->version || strcmp(n->kind, o->kind)) {
-			printf("changed: %s 0x%08x -> 0x%08x %s %s (breaking)\n", o->name, o->version,
-			       n->version, n->kind, n->prov);
-			if (o->type && n->type)
-				explain(o->type, n->type);
-			breaking = 1;
+			c[nc++] = (struct change){"removed", o, NULL, "breaking", NULL, NULL, 0};
+		} else if (n->version != o->version || strcmp(n->kind, o->kind) ||
+			   (o->type && n->type && strcmp(o->type, n->type))) {
+			c[nc] = (struct change){"changed", o, n, NULL, NULL, NULL, 0};
+			classify(&c[nc++]);
 		}
 	}
 	for (size_t i = 0; i < b.n; i++)
-		if (!find(&a, b.v[i].name))
-			printf("added: %s 0x%08x %s %s (compatible)\n", b.v[i].name, b.v[i].version,
-			       b.v[i].kind, b.v[i].prov);
-	printf("%s\n", breaking ? "ABI: breaking changes" : "ABI: compatible");
+		if (!abi_find(&a, b.v[i].name))
+			c[nc++] = (struct change){"added", NULL, &b.v[i], "compatible", NULL, NULL, 0};
+	/* --strict: as insmod sees it, any changed version refuses old binaries. */
+	for (size_t i = 0; i < nc; i++)
+		breaking |= !strcmp(c[i].verdict, "breaking") ||
+			    (strict && !strcmp(c[i].verdict, "harmless"));
+	if (json)
+		print_json(c, nc, breaking);
+	else
+		print_text(c, nc, breaking);
+	for (size_t i = 0; i < nc; i++) {
+		for (size_t k = 0; k < c[i].nlines; k++)
+			xfree(c[i].lines[k]);
+		xfree(c[i].lines);
+	}
+	xfree(c);
+	abi_free(&a);
+	abi_free(&b);
 	return breaking;
 }
 
 static int cmd_check(int argc, char **argv)
 {
 	struct provider_set ps = {0};
+	struct abi types = {0}; /* the providers' type texts, to explain mismatches */
 	int i = 0, problems = 0;
 	for (; i < argc && !strcmp(argv[i], "--abi"); i += 2) {
 		if (i + 1 >= argc)
 			die("--abi needs a file");
 		providers_add(&ps, argv[i + 1]);
+		abi_load(&types, argv[i + 1]);
 	}
 	if (i == argc)
 		die("usage: rmod-abi check --abi FILE... MOD.rmod...");
@@ -307,10 +237,11 @@ static int cmd_check(int argc, char **argv)
 			problems++;
 			continue;
 		}
+		struct abi_types *mt = abi_types_read(&m, argv[k]);
 		struct rm_import_it it;
 		struct rm_import im;
 		rm_imports_begin(&m, &it);
-		while (rm_imports_next(&m, &it, &im)) {
+		for (uint32_t j = 0; rm_imports_next(&m, &it, &im); j++) {
 			const struct provided *p = providers_find(&ps, im.name);
 			if (!p && (im.flags & RMOD_IMPORT_WEAK))
 				continue; /* optional: checked only when someone provides it */
@@ -321,13 +252,26 @@ static int cmd_check(int argc, char **argv)
 				printf("%s: disagrees about version of symbol %s (expects 0x%08x, %s has "
 				       "0x%08x)\n",
 				       m.name, im.name, im.version, p->provider, p->version);
+				/* The module's TYPES table says what it was built against. */
+				const struct abi_ent *pt = abi_find(&types, im.name);
+				const char *was = mt ? abi_types_import(mt, j) : NULL;
+				char **lines;
+				size_t nl = was && pt && pt->type ? abi_explain(was, pt->type, &lines) : 0;
+				for (size_t l = 0; l < nl; l++) {
+					printf("  %s\n", lines[l]);
+					xfree(lines[l]);
+				}
+				if (nl)
+					xfree(lines);
 				problems++;
 			} else if (!im.version || !p->version) {
 				printf("%s: warning: symbol %s is unversioned\n", m.name, im.name);
 			}
 		}
+		abi_types_free(mt);
 		xfree(buf);
 	}
+	abi_free(&types);
 	printf("%d problem%s\n", problems, problems == 1 ? "" : "s");
 	return problems != 0;
 }
@@ -341,8 +285,8 @@ static int cmd_stamp(int argc, char **argv)
 	struct provider_set ps = {0};
 	providers_add(&ps, path); /* validates the table and reads the names */
 	struct symver *sv = symver_open(path);
-	int fd = open(path, O_RDWR);
-	Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_RDWR, NULL) : NULL;
+	struct elf_handle *h = elf_handle_update(path);
+	Elf *e = h->e;
 	size_t shstrndx;
 	if (!e || elf_getshdrstrndx(e, &shstrndx))
 		die("%s: cannot open for update", path);
@@ -363,8 +307,7 @@ static int cmd_stamp(int argc, char **argv)
 	}
 	if (elf_update(e, ELF_C_WRITE) < 0)
 		die("%s: %s", path, elf_errmsg(-1));
-	elf_end(e);
-	close(fd);
+	elf_handle_close(h);
 	symver_close(sv);
 	return 0;
 }
@@ -372,6 +315,7 @@ static int cmd_stamp(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	progname = "rmod-abi";
+	die_status = 2; /* CI: 0 compatible, 1 breaking or problems, 2 usage or input */
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf: %s", elf_errmsg(-1));
 	if (argc < 2) {

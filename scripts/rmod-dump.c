@@ -24,7 +24,7 @@ static void collect(void *ctx, uint32_t off)
 
 static const char *table_name[RMOD_T_COUNT] = {
 	"image", "fixups", "imports", "sites", "exports", "strtab",
-	"needs", "params", "syms",    "init",  "bound",   "r11"};
+	"needs", "params", "syms",    "init",  "bound",   "types"};
 
 static const char *kind_name(uint16_t k)
 {

@@ -44,7 +44,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: rmod-link [--name N] [--init SYM] [--exit SYM] [--export SYM]...\n"
 		"                 [--export-all] [--export-list FILE] [--bind iat|direct]\n"
-		"                 [--provider FILE]... [--allow-undefined] [--strip]\n"
+		"                 [--provider FILE]... [--allow-undefined] [--strip] [--strip-abi]\n"
 		"                 [--save-temps DIR] -o OUT.rmod INPUT.o|INPUT.a...\n"
 		"       rmod-link [options] --from-elf ELF -o OUT.rmod\n");
 	exit(2);
@@ -371,7 +371,7 @@ int main(int argc, char **argv)
 	struct provider_set providers = {0};
 	int nproviders = 0, allow_undefined = 0;
 	enum { O_NAME = 256, O_INIT, O_EXIT, O_EXPORT, O_EXPORT_ALL, O_EXPORT_LIST, O_BIND,
-	       O_SAVE, O_FROM, O_STRIP, O_PROVIDER, O_ALLOW_UNDEF };
+	       O_SAVE, O_FROM, O_STRIP, O_PROVIDER, O_ALLOW_UNDEF, O_STRIP_ABI };
 	static const struct option lo[] = {
 		{"name", 1, 0, O_NAME},         {"init", 1, 0, O_INIT},
 		{"exit", 1, 0, O_EXIT},         {"export", 1, 0, O_EXPORT},
@@ -379,7 +379,8 @@ int main(int argc, char **argv)
 		{"bind", 1, 0, O_BIND},         {"save-temps", 1, 0, O_SAVE},
 		{"from-elf", 1, 0, O_FROM},     {"strip", 0, 0, O_STRIP},
 		{"provider", 1, 0, O_PROVIDER}, {"allow-undefined", 0, 0, O_ALLOW_UNDEF},
-		{"help", 0, 0, 'h'},            {0, 0, 0, 0}};
+		{"strip-abi", 0, 0, O_STRIP_ABI}, {"help", 0, 0, 'h'},
+		{0, 0, 0, 0}};
 	int c;
 	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
 		switch (c) {
@@ -404,6 +405,7 @@ int main(int argc, char **argv)
 		case O_SAVE: temps = optarg; break;
 		case O_FROM: from_elf = optarg; break;
 		case O_STRIP: o.strip = 1; break;
+		case O_STRIP_ABI: o.strip_abi = 1; break;
 		case O_PROVIDER:
 			providers_add(&providers, optarg);
 			nproviders++;
@@ -502,7 +504,7 @@ int main(int argc, char **argv)
 		size_t before = d.nimports;
 		probe_check(dir, &d, site_u, nextra);
 		if (d.nimports != before) /* imports only GOT entries refer to */
-			elf_versions(elf, &d);
+			elf_versions(elf, &o, &d);
 		xfree(elf);
 		xfree(imp_o);
 		xfree(pass1);

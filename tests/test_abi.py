@@ -144,6 +144,10 @@ def test_check_names_every_problem(changed, tmp_path):
     assert p.returncode == 1
     assert "lost: unresolved import 'no_such_export'" in p.stdout
     assert re.search(r"oldstats: disagrees about version of symbol kernel_stats", p.stdout)
+    # The module's TYPES table names what it was built against.
+    assert re.search(r"^  struct kstats: member 'modules' changed: typedef uint32_t=unsigned "
+                     r"int/4/7@\d+ -> typedef uint64_t=long long unsigned int/8/7@\d+$",
+                     p.stdout, re.M), p.stdout
     assert "2 problems" in p.stdout
     ok = run([tool("rmod-abi"), "check", "--abi", ROOT / "abi/kernel.abi", old], check=False)
     assert ok.returncode == 0, ok.stdout
@@ -202,3 +206,20 @@ def test_versions_ignore_parameter_names_and_declaration_order(tmp_path):
     assert ver(base.replace("int a; char *b;", "char *b; int a;")) != v0  # member order
     assert ver(base.replace("int a;", "long long a;")) != v0  # member type
     assert ver(base.replace("int a;", "int a2;").replace("p->a", "p->a2")) != v0  # name
+
+
+def test_abi_check_gate_is_strict_about_harmless_changes(tmp_path):
+    """A harmless change (const on a pointee) still changes the version, so
+    modules built against the old one are refused: the gate fails on it."""
+    text = (ROOT / "abi/kernel.abi").read_text()
+    m = re.search(r"^kfree 0x([0-9a-f]{8}) func kernel\n  type func\(\*void\)->void$", text, re.M)
+    assert m, "kfree's entry in abi/kernel.abi"
+    new = tmp_path / "new.abi"
+    new.write_text(text.replace(m.group(0), "kfree 0x12345678 func kernel\n"
+                                            "  type func(*const void)->void"))
+    p = run([tool("rmod-abi"), "diff", ROOT / "abi/kernel.abi", new], check=False)
+    assert p.returncode == 0 and "(harmless: cv-qualifier change)" in p.stdout, p.stdout
+    p = run([tool("rmod-abi"), "diff", "--strict", ROOT / "abi/kernel.abi", new], check=False)
+    assert p.returncode == 1 and "ABI: breaking changes" in p.stdout, p.stdout
+    recipe = run(["make", "-n", "-s", "-C", ROOT, "abi-check"]).stdout
+    assert "rmod-abi diff --strict abi/kernel.abi" in recipe, recipe

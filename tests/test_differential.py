@@ -6,6 +6,7 @@ import pytest
 
 from conftest import IN_TREE, MODS, dump_json, module_cflags, run, tool
 from differential import check_against_ld, elf_image
+from rmodfile import table, u32
 
 NBASES = 20
 
@@ -98,6 +99,13 @@ def test_weak_imports_match_gnu_ld(present, mode, pic, tmp_path, built):
     assert weak == {"hook": True, "wdata": True, "strong": False}
     # Versioned from the module's DWARF, however the import was found.
     assert all(i["version"] for i in info["imports"]), info["imports"]
+    # And each has its type text in the TYPES table (rmod-abi check explains
+    # a version mismatch with it), the probe's imports too.
+    b = out.read_bytes()
+    off, size = table(b, "types")
+    ne, ni = u32(b, off), u32(b, off + 4)
+    assert size and ni == len(info["imports"])
+    assert all(u32(b, off + 12 + 4 * (ne + i)) != 0xFFFFFFFF for i in range(ni))
     # Weak imports bind at their sites, so that an absent one reads as 0.
     assert all(i["bind"] == "sites" for i in info["imports"] if i["weak"])
     absent = () if present else ("hook", "wdata")

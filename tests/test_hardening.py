@@ -25,15 +25,16 @@ def malformed(tmp_path_factory, built):
 # Every class gen-malformed makes from the in-tree modules, exactly.
 CLASSES = sorted("""
     bad_arch bad_checksum bad_header_size bad_magic bad_need bad_param_type bad_version
-    bound_not_one_per_import bound_version_mismatch duplicate_export dupname empty_module_name entry_outside_text
-    export_bad_kind export_in_init exports_unsorted fixup_bits_zero_tail fixup_count_mismatch
+    bound_not_one_per_import bound_version_mismatch duplicate_export dupname empty_module_name
+    entry_outside_text export_bad_kind export_in_init exports_unsorted fixup_bits_zero_tail fixup_count_mismatch
     fixup_in_iat fixup_past_end fixup_straddles_end fixup_truncated_command huge_count
     huge_memory iat_import_of_data iat_slot_misplaced import_bad_hash import_nsites_mismatch
     imports_unsorted pref_base_unaligned pref_base_wraps prebound_with_plain_bound
     site_overlaps_fixup site_past_end string_out_of_range
     syms_unsorted table_past_end table_size_not_multiple tables_overlap trailing_bytes
     trunc_exports trunc_fixups trunc_header trunc_image trunc_imports trunc_last_byte
-    trunc_strtab unaligned_layout unknown_flag unresolved_import unterminated_strings
+    trunc_strtab types_blob_size types_export_count types_root_outside types_short
+    types_unterminated unaligned_layout unknown_flag unresolved_import unterminated_strings
     """.split())
 
 # The kernel's and the provider's exports, as rmod-load --import takes them.

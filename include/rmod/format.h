@@ -42,7 +42,7 @@ enum rmod_table {
 	RMOD_T_SYMS = 8,    /* struct rmod_sym[], sorted by offset */
 	RMOD_T_INIT = 9,    /* file-backed init-only bytes, placed at init_start */
 	RMOD_T_BOUND = 10,  /* struct rmod_bound[], one per import, or absent */
-	RMOD_T_R11 = 11,
+	RMOD_T_TYPES = 11,  /* ABI type texts for rmod-abi; optional, never loaded */
 	RMOD_T_COUNT = 12
 };
 
@@ -54,7 +54,7 @@ struct rmod_header {
 	uint32_t header_size; /* sizeof(struct rmod_header) */
 	uint32_t flags;       /* RMOD_F_* */
 	uint32_t file_size;   /* exact size of the file */
-	uint32_t crc32;       /* CRC-32 (IEEE) of the file with this field 0 */
+	uint32_t crc32;       /* CRC-32C (Castagnoli) of the file with this field 0 */
 	uint32_t image_size;  /* file-backed bytes: text | rodata | data */
 	uint32_t mem_size;    /* everything: image, bss, init region; a
 				 multiple of RMOD_PAGE */
@@ -151,6 +151,15 @@ struct rmod_bound {
 	uint32_t version;
 };
 #define RMOD_BOUND_SIZE 16u
+
+/* TYPES table (docs/FORMAT.md, "TYPES"): u32 nexports, u32 nimports,
+ * u32 blob_size, u32 root[nexports + nimports] (blob offset of the
+ * symbol's canonical type text, or RMOD_TYPES_NONE), then blob_size
+ * bytes of NUL-terminated fragments ending in NUL.  Byte 0x01 + ULEB128
+ * offset inside a fragment stands for an earlier fragment.  Roots follow
+ * the export table's order, then the import table's. */
+#define RMOD_TYPES_HDR 12u
+#define RMOD_TYPES_NONE 0xffffffffu
 
 /* With RMOD_F_PREBOUND, BOUND entries are 20 bytes: {stamp, hint, hash,
  * version, addr}.  The image's sites and IAT slots hold import i bound to addr

@@ -21,12 +21,22 @@ static void handle_cleanup(void *payload)
 		close(h->fd);
 }
 
-struct elf_handle *elf_handle_open(const char *path)
+static struct elf_handle *handle_open(const char *path, int flags, Elf_Cmd cmd)
 {
 	struct elf_handle *h = arena_defer(handle_cleanup, sizeof(*h));
-	h->fd = open(path, O_RDONLY);
-	h->e = h->fd >= 0 ? elf_begin(h->fd, ELF_C_READ, NULL) : NULL;
+	h->fd = open(path, flags);
+	h->e = h->fd >= 0 ? elf_begin(h->fd, cmd, NULL) : NULL;
 	return h;
+}
+
+struct elf_handle *elf_handle_open(const char *path)
+{
+	return handle_open(path, O_RDONLY, ELF_C_READ);
+}
+
+struct elf_handle *elf_handle_update(const char *path)
+{
+	return handle_open(path, O_RDWR, ELF_C_RDWR);
 }
 
 void elf_handle_close(struct elf_handle *h)

@@ -16,6 +16,8 @@ struct elf_handle {
 	Elf *member;
 };
 struct elf_handle *elf_handle_open(const char *path);
+/* The same, opened for writing in place (ELF_C_RDWR). */
+struct elf_handle *elf_handle_update(const char *path);
 void elf_handle_close(struct elf_handle *h);
 
 struct elf_file {

@@ -11,13 +11,32 @@
 #include "rmod/format.h"
 #include "symver.h"
 
-void elf_versions(const char *path, struct mod_desc *d)
+static void add_type(struct mod_desc *d, struct symver *sv, const char *name)
+{
+	char *t = symver_text(sv, name);
+	if (!t)
+		return;
+	d->types = xrealloc(d->types, (d->ntypes + 1) * sizeof(*d->types));
+	d->types[d->ntypes++] = (struct mod_type){xstrdup(name), t};
+}
+
+void elf_versions(const char *path, const struct conv_opts *o, struct mod_desc *d)
 {
 	struct symver *sv = symver_open(path);
 	for (size_t i = 0; i < d->nexports; i++)
 		d->exports[i].version = symver_get(sv, d->exports[i].name);
 	for (size_t i = 0; i < d->nimports; i++)
 		d->imports[i].version = symver_get(sv, d->imports[i].name);
+	/* The texts behind those versions, for the TYPES table: rebuilt
+	 * whole, so a re-run covers the imports added since. */
+	for (size_t i = 0; i < d->ntypes; i++) {
+		xfree(d->types[i].name);
+		xfree(d->types[i].text);
+	}
+	d->ntypes = 0;
+	for (size_t i = 0; !o->strip_abi && i < d->nexports + d->nimports; i++)
+		add_type(d, sv, i < d->nexports ? d->exports[i].name
+						    : d->imports[i - d->nexports].name);
 	symver_close(sv);
 }
 
@@ -37,7 +56,7 @@ void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc 
 	elf_imports_fixups(&f, d, o->elf_only);
 	elf_metadata(&f, o, d);
 
-	elf_versions(elf_path, d);
+	elf_versions(elf_path, o, d);
 	size_t bad = sort_offsets(d->fixups, d->nfixups);
 	if (bad)
 		die("%s: overlapping base fixups at 0x%x and 0x%x", path, d->fixups[bad - 2],

@@ -17,6 +17,7 @@ struct conv_opts {
 	char **hidden; /* the inputs' hidden globals, which --export-all includes */
 	size_t nhidden;
 	int strip;        /* leave out the SYMS table */
+	int strip_abi;    /* leave out the TYPES table */
 	int bind_direct;
 	const char *label; /* names the module in messages instead of the ELF path */
 	int elf_only;      /* --from-elf: no probe link will check the result */
@@ -27,8 +28,10 @@ struct conv_opts {
 void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc *d);
 
 /* Versions from the module's own DWARF: its definitions for exports, its
- * declarations for imports; 0 where it has none (no -g).  elf_to_module
- * calls it; call it again after adding imports (the probe link). */
-void elf_versions(const char *path, struct mod_desc *d);
+ * declarations for imports; 0 where it has none (no -g); and, unless
+ * o->strip_abi, the type texts behind them (the TYPES table).
+ * elf_to_module calls it; call it again after adding imports (the probe
+ * link). */
+void elf_versions(const char *path, const struct conv_opts *o, struct mod_desc *d);
 
 #endif

@@ -76,7 +76,7 @@ struct prelink_result prelink(const char *what, const uint8_t *buf, size_t n, ui
 	rm_put32(f + RMOD_H_PREF_BASE, base);
 	rm_put32(f + RMOD_H_FILE_SIZE, (uint32_t)r.size);
 	rm_put32(f + RMOD_H_CRC32, 0);
-	rm_put32(f + RMOD_H_CRC32, rm_crc32(0, f, r.size));
+	rm_put32(f + RMOD_H_CRC32, rm_crc32c(0, f, r.size));
 	xfree(mem);
 	xfree(addrs);
 	/* What the kernel will check is what we wrote. */

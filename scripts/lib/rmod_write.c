@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abi_types.h"
 #include "fixup_encode.h"
 #include "rmod/format.h"
 #include "loader.h"
@@ -190,6 +191,21 @@ static size_t import_index(const struct mod_desc *d, const struct mod_import **v
 	die("site names '%s', which is not an import", name);
 }
 
+static int cmp_type(const void *a, const void *b)
+{
+	return strcmp(((const struct mod_type *)a)->name, ((const struct mod_type *)b)->name);
+}
+
+/* d->types sorted by name (done once in rmod_write). */
+static char *type_of(const struct mod_desc *d, const char *name)
+{
+	struct mod_type key = {(char *)name, NULL}, *t;
+	if (!d->ntypes)
+		return NULL;
+	t = bsearch(&key, d->types, d->ntypes, sizeof(key), cmp_type);
+	return t ? t->text : NULL;
+}
+
 /* Append a table, 4-aligned, and record it in the directory. */
 static void table(struct buf *out, uint32_t dir[][2], int t, const struct buf *b)
 {
@@ -329,6 +345,20 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	struct buf init = {d->init_image, d->init_image_size, d->init_image_size};
 	table(out, dir, RMOD_T_INIT, &init);
 	table(out, dir, RMOD_T_BOUND, &bound);
+	/* Type texts in table order: exports are sorted by now, imports were. */
+	sort(d->types, d->ntypes, sizeof(*d->types), cmp_type);
+	char **et = xcalloc(d->nexports + 1, sizeof(char *)),
+	     **it = xcalloc(d->nimports + 1, sizeof(char *));
+	for (size_t i = 0; i < d->nexports; i++)
+		et[i] = type_of(d, d->exports[i].name);
+	for (size_t i = 0; i < d->nimports; i++)
+		it[i] = type_of(d, d->imports[i].name);
+	struct buf types = {0};
+	abi_types_encode(&types, et, d->nexports, it, d->nimports);
+	table(out, dir, RMOD_T_TYPES, &types);
+	xfree(et);
+	xfree(it);
+	xfree(types.p);
 	table(out, dir, RMOD_T_STRTAB, &st.b);
 
 	uint8_t *h = out->p;
@@ -360,7 +390,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		rm_put32(h + RMOD_H_DIR + 8 * t, dir[t][0]);
 		rm_put32(h + RMOD_H_DIR + 8 * t + 4, dir[t][1]);
 	}
-	rm_put32(h + RMOD_H_CRC32, rm_crc32(0, out->p, out->len));
+	rm_put32(h + RMOD_H_CRC32, rm_crc32c(0, out->p, out->len));
 
 	xfree(fx.p);
 	xfree(imp.p);

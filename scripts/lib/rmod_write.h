@@ -31,6 +31,11 @@ struct mod_export {
 	uint32_t version;
 };
 
+/* The canonical type text of an export or import (symver.c), by name. */
+struct mod_type {
+	char *name, *text;
+};
+
 struct mod_param {
 	char *name, *desc;
 	uint32_t offset, size;
@@ -64,6 +69,8 @@ struct mod_desc {
 	size_t nparams;
 	struct mod_sym *syms;
 	size_t nsyms;
+	struct mod_type *types; /* for the TYPES table; none = no table */
+	size_t ntypes;
 };
 
 /* Sort imports by (hash, name), the order the format requires. */

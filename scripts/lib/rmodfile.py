@@ -2,7 +2,6 @@
 patching headers, tables, fixup streams, import records and site streams;
 used by scripts/gen-malformed and the tests."""
 import struct
-import zlib
 
 VERSION = 2
 HEADER_SIZE = 184
@@ -13,7 +12,7 @@ H = dict(version=4, machine=6, header_size=8, flags=12, file_size=16, crc=20, im
          pref_base=76, import_count=80, site_count=84, dir=88)
 # Table directory slots.
 T = dict(image=0, fixups=1, imports=2, sites=3, exports=4, strtab=5, needs=6, params=7,
-         syms=8, init=9, bound=10)
+         syms=8, init=9, bound=10, types=11)
 # BOUND entry sizes: {stamp, hint, hash, version}, prelinked with addr too.
 BOUND_SIZE, PREBOUND_SIZE = 16, 20
 
@@ -64,10 +63,31 @@ def uleb(v):
             return bytes(out)
 
 
+def _crc32c_table():
+    t = []
+    for i in range(256):
+        v = i
+        for _ in range(8):
+            v = (v >> 1) ^ (0x82F63B78 if v & 1 else 0)
+        t.append(v)
+    return t
+
+
+_CRC32C = _crc32c_table()
+
+
+def crc32c(data, crc=0):
+    """CRC-32C (Castagnoli), the file checksum (docs/FORMAT.md)."""
+    t, c = _CRC32C, crc ^ 0xFFFFFFFF
+    for x in data:
+        c = t[(c ^ x) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
 def fix_crc(b):
     """Recompute the header CRC so a corruption reaches the check it targets."""
     put32(b, H["crc"], 0)
-    put32(b, H["crc"], zlib.crc32(bytes(b)))
+    put32(b, H["crc"], crc32c(bytes(b)))
     return b
 
 

@@ -21,8 +21,10 @@ struct entry {
 };
 
 struct symver {
-	int fd;
+	int fd;    /* -1 when the caller owns the ELF */
+	Elf *elf;  /* ours, or NULL */
 	Dwarf *dw;
+	int own_dw; /* 0 when the caller's (libdwfl's) */
 	struct entry *v;
 	size_t n;
 };
@@ -230,26 +232,25 @@ static void index_cu(struct symver *s, Dwarf_Die *cu)
 	} while (dwarf_siblingof(&c, &c) == 0);
 }
 
-/* The file and libdw handle, closed by symver_close or, after a refusal,
- * by the arena. */
+/* The handles, closed by symver_close or, after a refusal, by the arena:
+ * the libdw handle only when ours (not libdwfl's), the ELF and file when
+ * symver_open opened them. */
 static void symver_cleanup(void *payload)
 {
 	struct symver *s = payload;
-	if (s->dw)
+	if (s->dw && s->own_dw)
 		dwarf_end(s->dw);
+	if (s->elf)
+		elf_end(s->elf);
 	if (s->fd >= 0)
 		close(s->fd);
 }
 
-struct symver *symver_open(const char *path)
+/* Index the DWARF of an open ELF (a file or an archive member). */
+static void index_dwarf(struct symver *s)
 {
-	struct symver *s = arena_defer(symver_cleanup, sizeof(*s));
-	s->fd = open(path, O_RDONLY);
-	if (s->fd < 0)
-		die("%s: cannot open", path);
-	s->dw = dwarf_begin(s->fd, DWARF_C_READ);
 	if (!s->dw)
-		return s; /* no DWARF: every symbol is unversioned */
+		return; /* no DWARF: every symbol is unversioned */
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	while (dwarf_nextcu(s->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
@@ -258,6 +259,30 @@ struct symver *symver_open(const char *path)
 			index_cu(s, &cu);
 		off = next;
 	}
+}
+
+struct symver *symver_open(const char *path)
+{
+	struct symver *s = arena_defer(symver_cleanup, sizeof(*s));
+	s->fd = open(path, O_RDONLY);
+	if (s->fd < 0)
+		die("%s: cannot open", path);
+	elf_version(EV_CURRENT);
+	s->elf = elf_begin(s->fd, ELF_C_READ, NULL);
+	if (s->elf) {
+		s->dw = dwarf_begin_elf(s->elf, DWARF_C_READ, NULL);
+		s->own_dw = 1;
+		index_dwarf(s);
+	}
+	return s;
+}
+
+struct symver *symver_open_dwarf(Dwarf *dw)
+{
+	struct symver *s = arena_defer(symver_cleanup, sizeof(*s));
+	s->fd = -1;
+	s->dw = dw;
+	index_dwarf(s);
 	return s;
 }
 

@@ -14,6 +14,7 @@
 const char *progname = "rmod";
 void (*die_hook)(void);
 int die_quiet;
+int die_status = 1;
 
 void die(const char *fmt, ...)
 {
@@ -27,7 +28,7 @@ void die(const char *fmt, ...)
 	}
 	if (die_hook)
 		die_hook();
-	exit(1);
+	exit(die_status);
 }
 
 /* Each block starts with a header that links it into the arena's list. */

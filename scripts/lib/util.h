@@ -10,6 +10,8 @@ extern const char *progname;
  * exiting, and die_quiet drops the message. */
 extern void (*die_hook)(void);
 extern int die_quiet;
+/* The exit status of die(), 1 unless a tool documents another. */
+extern int die_status;
 
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 
