@@ -6,6 +6,7 @@
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <gelf.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ struct symver {
 	int own_dw; /* 0 when the caller's (libdwfl's) */
 	struct entry *v;
 	size_t n;
+	const char *what; /* the file, for a refusal */
 };
 
 #define MAX_DEPTH 64
@@ -246,11 +248,36 @@ static void symver_cleanup(void *payload)
 		close(s->fd);
 }
 
+/* libdw hands out names as pointers into .debug_str and .debug_line_str
+ * and trusts them to end in NUL: refuse a file whose sections do not
+ * (a fuzzed .debug_str made strlen run off the heap).  Compressed
+ * sections are checked by libdw when it inflates them. */
+static void check_string_sections(Elf *elf, const char *what)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
+		return;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_flags & SHF_COMPRESSED) ||
+		    sh.sh_type == SHT_NOBITS)
+			continue;
+		const char *n = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!n || (strcmp(n, ".debug_str") && strcmp(n, ".debug_line_str")))
+			continue;
+		Elf_Data *d = elf_getdata(scn, NULL);
+		if (d && d->d_size && ((const char *)d->d_buf)[d->d_size - 1])
+			die("%s: section %s does not end in NUL", what, n);
+	}
+}
+
 /* Index the DWARF of an open ELF (a file or an archive member). */
 static void index_dwarf(struct symver *s)
 {
 	if (!s->dw)
 		return; /* no DWARF: every symbol is unversioned */
+	check_string_sections(dwarf_getelf(s->dw), s->what);
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	while (dwarf_nextcu(s->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
@@ -264,6 +291,7 @@ static void index_dwarf(struct symver *s)
 struct symver *symver_open(const char *path)
 {
 	struct symver *s = arena_defer(symver_cleanup, sizeof(*s));
+	s->what = path;
 	s->fd = open(path, O_RDONLY);
 	if (s->fd < 0)
 		die("%s: cannot open", path);
@@ -281,6 +309,7 @@ struct symver *symver_open_dwarf(Dwarf *dw)
 {
 	struct symver *s = arena_defer(symver_cleanup, sizeof(*s));
 	s->fd = -1;
+	s->what = "DWARF";
 	s->dw = dw;
 	index_dwarf(s);
 	return s;
