@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/fixup_encode.h"
+#include "lib/rmod_read.h"
 #include "lib/util.h"
 #include "loader.h"
 
@@ -283,13 +284,8 @@ int main(int argc, char **argv)
 	}
 	const char *path = argv[optind];
 	size_t size;
-	uint8_t *file = read_file(path, &size);
 	struct rm_module m;
-	struct rm_diag d;
-	int rc = rm_parse(file, size, 0, &m, &d);
-	if (rc)
-		die("%s: %s at 0x%x (value 0x%x) (%s)", path, rm_strerror(rc), d.at, d.val,
-		    rm_errname(rc));
+	uint8_t *file = rmod_read(path, &size, &m);
 	struct offs fx = {0};
 	rm_walk_fixups(&m, collect, &fx);
 	struct sizes sz = {m.fixups_size,

@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #include "lib/elf_inputs.h"
+#include "lib/elf_image.h"
 #include "lib/elf_module.h"
+#include "lib/elf_relocs.h"
 #include "lib/probe_link.h"
 #include "lib/providers.h"
 #include "lib/rmod_write.h"
@@ -212,7 +214,8 @@ static void probe_check(const char *dir, struct mod_desc *d, char **names, size_
 	if (link_at(dir, PROBE_BASE, path, extra, n))
 		die("probe link at 0x%x failed", PROBE_BASE);
 	uint32_t size;
-	uint8_t *img = elf_image(path, &size);
+	struct mod_desc layout;
+	uint8_t *img = elf_image(path, &layout, &size);
 	if (size != d->mem_size)
 		die("probe link at 0x%x has a different layout (%u vs %u bytes)", PROBE_BASE, size,
 		    d->mem_size);

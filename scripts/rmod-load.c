@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/rmod_read.h"
 #include "lib/util.h"
 #include "loader.h"
 
@@ -80,17 +81,13 @@ int main(int argc, char **argv)
 	if (base % RMOD_PAGE)
 		die("--base 0x%x is not page aligned", base);
 	size_t size;
-	uint8_t *file = read_file(path, &size);
 	struct rm_module m;
-	struct rm_diag d;
-	int rc = rm_parse(file, size, 0, &m, &d);
-	if (rc)
-		die("%s: %s at 0x%x (value 0x%x) (%s)", path, rm_strerror(rc), d.at, d.val,
-		    rm_errname(rc));
+	uint8_t *file = rmod_read(path, &size, &m);
 	if ((uint64_t)base + m.mem_size > 0x100000000ull)
 		die("%s: %u bytes do not fit at base 0x%x", path, m.mem_size, base);
 	uint32_t *addrs = xcalloc(m.nimports, sizeof(uint32_t));
-	rc = rm_resolve(&m, resolve, &l, addrs, &d);
+	struct rm_diag d;
+	int rc = rm_resolve(&m, resolve, &l, addrs, &d);
 	if (rc == RM_E_UNRESOLVED)
 		die("%s: unresolved import '%s' (%s)", path, d.sym, rm_errname(rc));
 	if (rc)

@@ -4,10 +4,13 @@ import os
 import re
 import subprocess
 import pathlib
+import sys
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+# The Python helpers the tests share with scripts/ (rmodfile, mod_providers).
+sys.path.insert(0, str(ROOT / "scripts" / "lib"))
 BUILD = ROOT / "build"
 BIN = pathlib.Path(os.environ.get("RMOD_BIN", BUILD / "bin"))
 MODS = BUILD / "mods"

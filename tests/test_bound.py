@@ -5,7 +5,7 @@ when it does not.  A stale hint must cost a lookup, never a wrong binding."""
 import re
 
 from conftest import BUILD, MODS, dump_json, module_cflags, qemu, run, tool
-from rmodfile import T_BOUND, fix_crc, put32, table, u32
+from rmodfile import fix_crc, put32, table, u32
 
 RESULT = re.compile(r"^consumer: result .*$", re.M)
 
@@ -44,7 +44,7 @@ def test_wrong_hints_fall_back_to_the_lookup(built, tmp_path):
     """Every hint points at the wrong entry of a matching table: the hash
     check must catch it, or the consumer would call the wrong functions."""
     b = bytearray((MODS / "consumer.rmod").read_bytes())
-    off, size = table(b, T_BOUND)
+    off, size = table(b, "bound")
     n = size // 8
     assert n == len(dump_json(MODS / "consumer.rmod")["imports"])
     for i in range(n):

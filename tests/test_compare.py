@@ -9,8 +9,8 @@ import subprocess
 import pytest
 
 from conftest import BUILD, IN_TREE, MODS, dump_json, qemu, run
+from mod_providers import PROVIDERS
 
-PROVIDERS = {"consumer": ["provider"], "chain_b": ["chain_a"], "chain_c": ["chain_a", "chain_b"]}
 SKIP = {"faulty"}  # loads the same in both forms, but only faults with mode=1/2
 
 

@@ -108,7 +108,7 @@ def bad_files(tmp_path):
     (tmp_path / "badmagic.rmod").write_bytes(rmodfile.fix_crc(b))
     files["badmagic"] = (tmp_path / "badmagic.rmod", "RM_E_MAGIC")
     tables = (MODS / "tables.rmod").read_bytes()
-    size = rmodfile.u32(tables, rmodfile.H_IMAGE_SIZE)
+    size = rmodfile.u32(tables, rmodfile.H["image_size"])
     (tmp_path / "pastend.rmod").write_bytes(
         rmodfile.with_fixups(tables, rmodfile.uleb((size - 2) << 2), 1))
     files["pastend"] = (tmp_path / "pastend.rmod", "RM_E_FIXUP_RANGE")

@@ -77,7 +77,7 @@ def test_load_rejects_bad_magic(tmp_path, built):
 
 def test_load_rejects_fixup_past_image_end(tmp_path, built):
     data = (MODS / "tables.rmod").read_bytes()
-    image_size = rmodfile.u32(data, rmodfile.H_IMAGE_SIZE)
+    image_size = rmodfile.u32(data, rmodfile.H["image_size"])
     for off, what in ((image_size, "past"), (image_size - 2, "straddling")):
         stream = rmodfile.uleb(off << 2)  # one SKIP command
         f = tmp_path / f"{what}.rmod"

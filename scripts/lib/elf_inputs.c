@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "elf_module.h"
+#include "elf_relocs.h"
 #include "util.h"
 
 static int is_tls(unsigned t)

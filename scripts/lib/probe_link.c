@@ -6,33 +6,6 @@
 
 #include "rmod/format.h"
 
-static void add_fixup(struct mod_desc *d, uint32_t off)
-{
-	d->fixups = xrealloc(d->fixups, (d->nfixups + 1) * sizeof(uint32_t));
-	d->fixups[d->nfixups++] = off;
-}
-
-static void add_site(struct mod_desc *d, const char *name, uint32_t off, int pcrel)
-{
-	size_t i;
-	for (i = 0; i < d->nimports; i++)
-		if (!strcmp(d->imports[i].name, name))
-			break;
-	if (i == d->nimports) {
-		d->imports = xrealloc(d->imports, (d->nimports + 1) * sizeof(*d->imports));
-		d->imports[d->nimports++] =
-			(struct mod_import){xstrdup(name), 0, RMOD_BIND_SITES, RMOD_NEED_ANY, 0, 0, 0, 0};
-		mod_sort_imports(d->imports, d->nimports);
-		for (i = 0; strcmp(d->imports[i].name, name); i++)
-			;
-	}
-	if (d->imports[i].bind != RMOD_BIND_SITES)
-		die("probe link: word at 0x%x holds IAT import '%s'", off, name);
-	d->imports[i].nsites++;
-	d->sites = xrealloc(d->sites, (d->nsites + 1) * sizeof(*d->sites));
-	d->sites[d->nsites++] = (struct mod_site){off, pcrel, d->imports[i].name};
-}
-
 /* What moving a word by delta means: 1 fixup, 2 absolute site,
  * 3 PC-relative site (of import *which), 0 nothing known. */
 static int explain(const struct probe *p, uint32_t delta, size_t *which)
@@ -85,10 +58,14 @@ void probe_reconcile(struct mod_desc *d, const struct probe *p)
 			int how = explain(p, rm_le32(p->image + s) - rm_le32(have + s), &which);
 			if (!how)
 				continue;
-			if (how == 1)
-				add_fixup(d, s);
-			else
-				add_site(d, p->imports[which], s, how == 3);
+			if (how == 1) {
+				desc_add_fixup(d, s);
+			} else {
+				size_t k = desc_add_site(d, p->imports[which], s, how == 3);
+				if (d->imports[k].bind != RMOD_BIND_SITES)
+					die("probe link: word at 0x%x holds IAT import '%s'", s,
+					    d->imports[k].name);
+			}
 			memcpy(have + s, p->image + s, 4);
 			memset(known + s, 1, 4);
 			done = 1;
@@ -98,6 +75,7 @@ void probe_reconcile(struct mod_desc *d, const struct probe *p)
 			    "relocation or linker-made word explains it",
 			    o);
 	}
+	mod_sort_imports(d->imports, d->nimports);
 	free(have);
 	free(known);
 }

@@ -1,4 +1,5 @@
-/* Serialising a module description into the .rmod format. */
+/* A module description (rmod_write.h): building it up (fixups, imports,
+ * sites) and serialising it into the .rmod format. */
 #include "rmod_write.h"
 
 #include <stdlib.h>
@@ -15,13 +16,19 @@ static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, con
 		qsort(base, n, size, cmp);
 }
 
-static int cmp_import(const void *a, const void *b)
+/* Imports and exports are both sorted by (hash, name). */
+static int cmp_hash_name(const char *x, const char *y)
 {
-	const struct mod_import *x = a, *y = b;
-	uint32_t hx = rmod_hash(x->name), hy = rmod_hash(y->name);
+	uint32_t hx = rmod_hash(x), hy = rmod_hash(y);
 	if (hx != hy)
 		return hx < hy ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return strcmp(x, y);
+}
+
+static int cmp_import(const void *a, const void *b)
+{
+	return cmp_hash_name(((const struct mod_import *)a)->name,
+			     ((const struct mod_import *)b)->name);
 }
 
 void mod_sort_imports(struct mod_import *imp, size_t n)
@@ -31,11 +38,8 @@ void mod_sort_imports(struct mod_import *imp, size_t n)
 
 static int cmp_export(const void *a, const void *b)
 {
-	const struct mod_export *x = a, *y = b;
-	uint32_t hx = rmod_hash(x->name), hy = rmod_hash(y->name);
-	if (hx != hy)
-		return hx < hy ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return cmp_hash_name(((const struct mod_export *)a)->name,
+			     ((const struct mod_export *)b)->name);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -97,6 +101,43 @@ int desc_word_ok(const struct mod_desc *d, uint32_t off)
 	uint64_t end = (uint64_t)off + 4;
 	return end <= d->image_size ||
 	       (off >= d->init_start && end <= (uint64_t)d->init_start + d->init_image_size);
+}
+
+/* Room for one more of n elements: capacity doubles at powers of two
+ * (from 16), so appending one at a time stays linear. */
+static void *grow(void *p, size_t n, size_t size)
+{
+	if (n == 0 || (n >= 16 && !(n & (n - 1))))
+		p = xrealloc(p, (n ? 2 * n : 16) * size);
+	return p;
+}
+
+void desc_add_fixup(struct mod_desc *d, uint32_t off)
+{
+	d->fixups = grow(d->fixups, d->nfixups, sizeof(*d->fixups));
+	d->fixups[d->nfixups++] = off;
+}
+
+size_t desc_add_import(struct mod_desc *d, const struct mod_import *im)
+{
+	d->imports = grow(d->imports, d->nimports, sizeof(*d->imports));
+	d->imports[d->nimports] = *im;
+	return d->nimports++;
+}
+
+size_t desc_add_site(struct mod_desc *d, const char *name, uint32_t off, int pcrel)
+{
+	size_t i;
+	for (i = 0; i < d->nimports; i++)
+		if (!strcmp(d->imports[i].name, name))
+			break;
+	if (i == d->nimports)
+		desc_add_import(d, &(struct mod_import){xstrdup(name), 0, RMOD_BIND_SITES,
+							RMOD_NEED_ANY, 0, 0, 0, 0});
+	d->imports[i].nsites++;
+	d->sites = grow(d->sites, d->nsites, sizeof(*d->sites));
+	d->sites[d->nsites++] = (struct mod_site){off, pcrel, d->imports[i].name};
+	return i;
 }
 
 /* The loader takes symbol and module names of 1..RMOD_MAX_NAME bytes. */

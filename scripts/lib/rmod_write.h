@@ -71,6 +71,14 @@ void mod_sort_imports(struct mod_import *imp, size_t n);
  * + 1, or 0 when none). */
 size_t sort_offsets(uint32_t *offs, size_t n);
 
+/* Building a description (the only appenders of fixups, imports and
+ * sites): append a base fixup; append an import (returns its index);
+ * append an import site, first adding a site import of that name when
+ * there is none (returns the import's index).  Imports stay unsorted. */
+void desc_add_fixup(struct mod_desc *d, uint32_t off);
+size_t desc_add_import(struct mod_desc *d, const struct mod_import *im);
+size_t desc_add_site(struct mod_desc *d, const char *name, uint32_t off, int pcrel);
+
 /* Is [off, off+4) inside file-backed bytes (image or init image)? */
 int desc_word_ok(const struct mod_desc *d, uint32_t off);
 

@@ -1,3 +1,5 @@
+/* Small helpers shared by the host tools (util.h): dying, allocation,
+ * whole-file I/O, growable buffers and string tables. */
 #include "util.h"
 
 #include <errno.h>

@@ -1,0 +1,126 @@
+/* Opening a linked module ELF and looking up its sections and symbols
+ * (elf_file.h). */
+#include "elf_file.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <libelf.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void elf_shdr(struct elf_file *f, Elf_Scn *s, GElf_Shdr *sh)
+{
+	if (!gelf_getshdr(s, sh))
+		die("%s: bad section header: %s", f->path, elf_errmsg(-1));
+}
+
+size_t elf_table(struct elf_file *f, Elf_Scn *s, const GElf_Shdr *sh, size_t entsize,
+		 Elf_Data **out)
+{
+	Elf_Data *d = elf_getdata(s, NULL);
+	if (!d || !d->d_buf || sh->sh_entsize != entsize || d->d_size < sh->sh_size)
+		die("%s: malformed table in section %zu", f->path, elf_ndxscn(s));
+	*out = d;
+	return sh->sh_size / entsize;
+}
+
+void elf_open(struct elf_file *f, const char *path)
+{
+	GElf_Ehdr eh;
+	memset(f, 0, sizeof(*f));
+	f->path = path;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		die("libelf: %s", elf_errmsg(-1));
+	f->fd = open(path, O_RDONLY);
+	if (f->fd < 0)
+		die("%s: cannot open", path);
+	f->e = elf_begin(f->fd, ELF_C_READ, NULL);
+	if (!f->e || elf_kind(f->e) != ELF_K_ELF)
+		die("%s: not an ELF file", path);
+	if (!gelf_getehdr(f->e, &eh))
+		die("%s: %s", path, elf_errmsg(-1));
+	if (eh.e_ident[EI_CLASS] != ELFCLASS32 || eh.e_machine != EM_386)
+		die("%s: not an i386 ELF32 file", path);
+	if (eh.e_type != ET_EXEC)
+		die("%s: not a linked module (ELF type %u, want ET_EXEC)", path, eh.e_type);
+	if (elf_getshdrstrndx(f->e, &f->shstrndx) || elf_getshdrnum(f->e, &f->nsec))
+		die("%s: %s", path, elf_errmsg(-1));
+	Elf_Scn *s = NULL;
+	while ((s = elf_nextscn(f->e, s))) {
+		GElf_Shdr sh;
+		elf_shdr(f, s, &sh);
+		if (sh.sh_type == SHT_SYMTAB) {
+			f->symscn = s;
+			f->nsyms = elf_table(f, s, &sh, sizeof(Elf32_Sym), &f->symdata);
+			f->strndx = sh.sh_link;
+		}
+	}
+	if (!f->symdata)
+		die("%s: no symbol table (was it stripped?)", path);
+}
+
+void elf_close(struct elf_file *f)
+{
+	elf_end(f->e);
+	close(f->fd);
+}
+
+const char *elf_sym_name(struct elf_file *f, const GElf_Sym *s)
+{
+	const char *n = elf_strptr(f->e, f->strndx, s->st_name);
+	return n ? n : "";
+}
+
+const char *elf_sec_name(struct elf_file *f, size_t idx)
+{
+	Elf_Scn *s = elf_getscn(f->e, idx);
+	GElf_Shdr sh;
+	if (!s || !gelf_getshdr(s, &sh))
+		return "?";
+	const char *n = elf_strptr(f->e, f->shstrndx, sh.sh_name);
+	return n ? n : "?";
+}
+
+int elf_find_sym(struct elf_file *f, const char *name, GElf_Sym *out)
+{
+	for (size_t i = 1; i < f->nsyms; i++) {
+		GElf_Sym s;
+		gelf_getsym(f->symdata, (int)i, &s);
+		if (GELF_ST_BIND(s.st_info) != STB_LOCAL && !strcmp(elf_sym_name(f, &s), name)) {
+			*out = s;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+uint32_t elf_need_sym(struct elf_file *f, const char *name)
+{
+	GElf_Sym s;
+	if (!elf_find_sym(f, name, &s))
+		die("%s: symbol %s missing: not linked with ldscripts/module.ld", f->path, name);
+	return (uint32_t)s.st_value;
+}
+
+int elf_sec_is_alloc(struct elf_file *f, size_t idx)
+{
+	Elf_Scn *s = elf_getscn(f->e, idx);
+	GElf_Shdr sh;
+	return s && gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_ALLOC);
+}
+
+const char *elf_name_at(struct elf_file *f, uint64_t addr)
+{
+	const char *best = NULL;
+	for (size_t i = 1; i < f->nsyms; i++) {
+		GElf_Sym s;
+		gelf_getsym(f->symdata, (int)i, &s);
+		int t = GELF_ST_TYPE(s.st_info);
+		if ((t == STT_FUNC || t == STT_OBJECT) && addr >= s.st_value &&
+		    addr < s.st_value + (s.st_size ? s.st_size : 1))
+			best = elf_sym_name(f, &s);
+	}
+	return best;
+}

@@ -1,0 +1,210 @@
+/* Module metadata from a linked module ELF (elf_meta.h): .rmod_info,
+ * parameters, entry points, exports and the syms table. */
+#include "elf_meta.h"
+
+#include <elf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rmod/format.h"
+
+/* param=NAME:TYPE:DESCRIPTION: the variable's place and size come from
+ * the symbol table. */
+static void add_param(struct elf_file *f, struct mod_desc *d, const char *spec)
+{
+	static const char *types[] = {"", "int", "uint", "bool", "string"};
+	const char *c1 = strchr(spec, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c2)
+		die("%s: .rmod_info: malformed parameter '%s'", f->path, spec);
+	char *name = strndup(spec, (size_t)(c1 - spec));
+	char *type = strndup(c1 + 1, (size_t)(c2 - c1 - 1));
+	uint16_t t = 0;
+	for (uint16_t i = 1; i <= RMOD_PARAM_STRING; i++)
+		if (!strcmp(type, types[i]))
+			t = i;
+	if (!t)
+		die("%s: parameter '%s': unknown type '%s'", f->path, name, type);
+	GElf_Sym s = {0};
+	size_t found = 0;
+	for (size_t i = 1; i < f->nsyms; i++) {
+		GElf_Sym x;
+		gelf_getsym(f->symdata, (int)i, &x);
+		if (GELF_ST_TYPE(x.st_info) == STT_OBJECT && !strcmp(elf_sym_name(f, &x), name)) {
+			s = x;
+			found++;
+		}
+	}
+	if (found != 1)
+		die("%s: parameter '%s': %s", f->path, name,
+		    found ? "more than one variable of that name" : "variable not found");
+	int ok = t == RMOD_PARAM_STRING ? (s.st_size >= 1 && s.st_size <= 4096) : s.st_size == 4;
+	if (!ok)
+		die("%s: parameter '%s': a %s of %llu bytes is not supported", f->path, name, type,
+		    (unsigned long long)s.st_size);
+	if (s.st_value < d->rodata_end || s.st_value + s.st_size > d->init_start)
+		die("%s: parameter '%s' must be writable core data", f->path, name);
+	for (size_t i = 0; i < d->nparams; i++)
+		if (!strcmp(d->params[i].name, name))
+			die("%s: parameter '%s' declared twice", f->path, name);
+	d->params = xrealloc(d->params, (d->nparams + 1) * sizeof(*d->params));
+	d->params[d->nparams++] = (struct mod_param){name, xstrdup(c2 + 1), (uint32_t)s.st_value,
+						     (uint32_t)s.st_size, t};
+	free(type);
+}
+
+/* key=value strings from .rmod_info. */
+static void read_info(struct elf_file *f, const struct conv_opts *o, struct mod_desc *d,
+		      char ***exports, size_t *nexp, const char **init, const char **exit)
+{
+	Elf_Scn *s = NULL;
+	while ((s = elf_nextscn(f->e, s))) {
+		GElf_Shdr sh;
+		elf_shdr(f, s, &sh);
+		const char *n = elf_strptr(f->e, f->shstrndx, sh.sh_name);
+		if (!n || strcmp(n, ".rmod_info") || sh.sh_type == SHT_NOBITS)
+			continue;
+		Elf_Data *data = elf_getdata(s, NULL);
+		if (!data || !data->d_buf)
+			die("%s: .rmod_info: no data", f->path);
+		const char *p = data->d_buf, *end = p + data->d_size;
+		while (p < end) {
+			size_t len = strnlen(p, (size_t)(end - p));
+			if (len == (size_t)(end - p))
+				die("%s: .rmod_info: unterminated string", f->path);
+			if (!strncmp(p, "name=", 5) && !o->name)
+				d->name = xstrdup(p + 5);
+			else if (!strncmp(p, "description=", 12))
+				d->desc = xstrdup(p + 12);
+			else if (!strncmp(p, "init=", 5) && !*init)
+				*init = p + 5;
+			else if (!strncmp(p, "exit=", 5) && !*exit)
+				*exit = p + 5;
+			else if (!strncmp(p, "param=", 6))
+				add_param(f, d, p + 6);
+			else if (!strncmp(p, "export=", 7)) {
+				*exports = xrealloc(*exports, (*nexp + 1) * sizeof(char *));
+				(*exports)[(*nexp)++] = (char *)p + 7;
+			} else if (len)
+				die("%s: .rmod_info: unknown entry '%s'", f->path, p);
+			p += len + 1;
+		}
+	}
+}
+
+static int is_internal_sym(const char *n)
+{
+	return !strncmp(n, "__rmod_", 7) || !strcmp(n, "RMOD_BASE");
+}
+
+static void add_export(struct elf_file *f, struct mod_desc *d, const GElf_Sym *s, const char *n)
+{
+	for (size_t i = 0; i < d->nexports; i++)
+		if (!strcmp(d->exports[i].name, n))
+			return;
+	uint32_t v = (uint32_t)s->st_value;
+	uint16_t kind;
+	if (GELF_ST_TYPE(s->st_info) == STT_FUNC)
+		kind = RMOD_EXP_FUNC;
+	else if (GELF_ST_TYPE(s->st_info) == STT_OBJECT)
+		kind = RMOD_EXP_DATA;
+	else
+		kind = v < d->text_end ? RMOD_EXP_FUNC : RMOD_EXP_DATA;
+	if (kind == RMOD_EXP_FUNC && v >= d->text_end)
+		die("%s: export '%s' is a function outside text", f->path, n);
+	if (v >= d->mem_size)
+		die("%s: export '%s' lies outside the image", f->path, n);
+	if (v >= d->init_start)
+		die("%s: export '%s' lies in init-only memory, which is freed after init",
+		    f->path, n);
+	d->exports = xrealloc(d->exports, (d->nexports + 1) * sizeof(*d->exports));
+	d->exports[d->nexports++] = (struct mod_export){xstrdup(n), v, kind, 0};
+}
+
+static uint32_t entry_of(struct elf_file *f, struct mod_desc *d, const char *what,
+			 const char *sym)
+{
+	GElf_Sym s;
+	if (!sym)
+		return RMOD_NONE;
+	/* init/exit are usually static: look at local symbols too. */
+	for (size_t i = 1; i < f->nsyms; i++) {
+		gelf_getsym(f->symdata, (int)i, &s);
+		if (GELF_ST_TYPE(s.st_info) == STT_FUNC && !strcmp(elf_sym_name(f, &s), sym)) {
+			int in_text = s.st_value < d->text_end;
+			int in_init_text = s.st_value >= d->init_start && s.st_value < d->init_text_end;
+			/* init may be init-only code; exit runs long after that is freed. */
+			if (!in_text && !(in_init_text && !strcmp(what, "init")))
+				die("%s: %s function '%s' is not in text", f->path, what, sym);
+			return (uint32_t)s.st_value;
+		}
+	}
+	die("%s: %s function '%s' not found", f->path, what, sym);
+}
+
+static int is_iat_import(const struct mod_desc *d, const char *name)
+{
+	for (size_t i = 0; i < d->nimports; i++)
+		if (d->imports[i].bind == RMOD_BIND_IAT && !strcmp(d->imports[i].name, name))
+			return 1;
+	return 0;
+}
+
+void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc *d)
+{
+	const char *path = f->path;
+	char **exports = NULL;
+	size_t nexp = 0;
+	const char *init = o->init, *exit = o->exit;
+	if (o->name)
+		d->name = xstrdup(o->name);
+	read_info(f, o, d, &exports, &nexp, &init, &exit);
+	if (!d->name)
+		d->name = xstrdup(o->fallback_name ? o->fallback_name : "module");
+	if (!*d->name || strlen(d->name) > RMOD_MAX_NAME)
+		die("%s: bad module name '%s'", path, d->name);
+	d->init_off = entry_of(f, d, "init", init);
+	d->exit_off = entry_of(f, d, "exit", exit);
+	for (size_t i = 0; i < o->nexports; i++) {
+		exports = xrealloc(exports, (nexp + 1) * sizeof(char *));
+		exports[nexp++] = o->exports[i];
+	}
+	for (size_t k = 0; k < nexp; k++) {
+		GElf_Sym s;
+		if (!elf_find_sym(f, exports[k], &s) || s.st_shndx == SHN_UNDEF ||
+		    s.st_shndx == SHN_ABS || is_iat_import(d, exports[k]))
+			die("%s: cannot export '%s': not a global symbol defined in the module",
+			    path, exports[k]);
+		add_export(f, d, &s, exports[k]);
+	}
+	for (size_t i = 1; o->export_all && i < f->nsyms; i++) {
+		GElf_Sym s;
+		gelf_getsym(f->symdata, (int)i, &s);
+		const char *n = elf_sym_name(f, &s);
+		int bind = GELF_ST_BIND(s.st_info), type = GELF_ST_TYPE(s.st_info);
+		if ((bind != STB_GLOBAL && bind != STB_WEAK) || s.st_shndx == SHN_UNDEF ||
+		    s.st_shndx == SHN_ABS || GELF_ST_VISIBILITY(s.st_other) == STV_HIDDEN ||
+		    GELF_ST_VISIBILITY(s.st_other) == STV_INTERNAL || !*n ||
+		    is_internal_sym(n) || is_iat_import(d, n) ||
+		    (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE) ||
+		    !elf_sec_is_alloc(f, s.st_shndx))
+			continue;
+		add_export(f, d, &s, n);
+	}
+	free(exports);
+
+	/* A compact symbol table for fault attribution. */
+	for (size_t i = 1; !o->strip && i < f->nsyms; i++) {
+		GElf_Sym s;
+		gelf_getsym(f->symdata, (int)i, &s);
+		int type = GELF_ST_TYPE(s.st_info);
+		const char *n = elf_sym_name(f, &s);
+		if ((type != STT_FUNC && type != STT_OBJECT) || !*n ||
+		    s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE ||
+		    !elf_sec_is_alloc(f, s.st_shndx) || s.st_value + s.st_size > d->mem_size)
+			continue;
+		d->syms = xrealloc(d->syms, (d->nsyms + 1) * sizeof(*d->syms));
+		d->syms[d->nsyms++] =
+			(struct mod_sym){xstrdup(n), (uint32_t)s.st_value, (uint32_t)s.st_size};
+	}
+}
