@@ -163,6 +163,12 @@ void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc
 		d->name = xstrdup(o->fallback_name ? o->fallback_name : "module");
 	if (!*d->name || strlen(d->name) > RMOD_MAX_NAME)
 		die("%s: bad module name '%s'", path, d->name);
+	/* A Linux module's entry points, when nothing names others. */
+	GElf_Sym s;
+	if (!init && elf_find_sym(f, "init_module", &s) && GELF_ST_TYPE(s.st_info) == STT_FUNC)
+		init = "init_module";
+	if (!exit && elf_find_sym(f, "cleanup_module", &s) && GELF_ST_TYPE(s.st_info) == STT_FUNC)
+		exit = "cleanup_module";
 	d->init_off = entry_of(f, d, "init", init);
 	d->exit_off = entry_of(f, d, "exit", exit);
 	for (size_t i = 0; i < o->nexports; i++) {

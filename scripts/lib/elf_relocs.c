@@ -140,10 +140,16 @@ struct undef *elf_undefined(const char *path, size_t *n)
 	return c.u;
 }
 
+struct conv_ctx {
+	struct mod_desc *d;
+	int check_mismatch; /* not a Linux module: see the rule in docs/LAYOUT.md */
+};
+
 static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t off,
 		     unsigned type, const GElf_Sym *sym, size_t si)
 {
-	struct mod_desc *d = vctx;
+	struct conv_ctx *c = vctx;
+	struct mod_desc *d = c->d;
 	const char *name = elf_sym_name(f, sym);
 	(void)si;
 	if (type == R_386_NONE)
@@ -156,8 +162,11 @@ static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t o
 		die("%s: %s+0x%x: %s against '%s' in non-allocated section %s", f->path, sec,
 		    off, r386_name(type), name, elf_sec_name(f, sym->st_shndx));
 	/* Like modpost's section mismatch: core memory outlives the init
-	 * region, so it must not point into it. */
-	if (t == T_IMAGE && off < d->init_start && sym->st_value >= d->init_start &&
+	 * region, so it must not point into it.  Not for a Linux module: it
+	 * passed its own build's check (modpost), whose exceptions (init
+	 * pointers in tables its kernel trims, init-time parameter buffers)
+	 * are not ours to second-guess. */
+	if (c->check_mismatch && t == T_IMAGE && off < d->init_start && sym->st_value >= d->init_start &&
 	    sym->st_value < d->mem_size) {
 		/* With REL the addend is in place: an R_386_32 word holds S + A. */
 		uint64_t target = type == R_386_32 ? rm_le32(d->image + off) : sym->st_value;
@@ -218,7 +227,8 @@ void elf_imports_fixups(struct elf_file *f, struct mod_desc *d)
 							RMOD_BIND_IAT, RMOD_NEED_ANY,
 							(uint32_t)s.st_value, 0, 0, 0});
 	}
-	each_reloc(f, conv_rel, d);
+	struct conv_ctx c = {d, !elf_has_section(f, ".gnu.linkonce.this_module")};
+	each_reloc(f, conv_rel, &c);
 	mod_sort_imports(d->imports, d->nimports);
 	/* The k-th IAT import in table order must own the k-th slot. */
 	uint32_t slot = d->iat_start;
