@@ -48,7 +48,7 @@ bench: tools mods synth
 .PHONY: linux-modules compare-linux
 linux-modules: $(B)/linux/modules/.unpacked
 $(B)/linux/modules/.unpacked: scripts/fetch-linux-modules | $(DEPS_STAMP)
-	sh scripts/fetch-linux-modules $(B)/linux
+	sh scripts/fetch-linux-modules $(B)/linux && touch $@
 
 compare-linux: tools linux-modules
 	$(PY) scripts/compare-linux --jobs 2 --readme README.md

@@ -29,5 +29,5 @@ soak: all
 		grep -E '^soak: .* ok$$'
 
 .PHONY: test pytest
-test: all synth abi-check lz4-demo unit-libc sanitize-test fuzz-smoke compare
+test: all synth abi-check lz4-demo linux-modules unit-libc sanitize-test fuzz-smoke compare
 	cd tests && $(PYTEST) $(PYTEST_ARGS)
