@@ -48,7 +48,8 @@ def test_compare_linux_sample_is_byte_identical_in_both_modes(tmp_path):
 
 
 def test_stock_ko_converts_with_one_command(tmp_path):
-    """init_module/cleanup_module become the entry points; the core-to-init
+    """init_module/cleanup_module become the entry points, __ksymtab entries
+    the exports; the core-to-init
     words of a Linux module (libata: a .rodata parameter buffer,
     __mcount_loc, this_module) do not stop the conversion."""
     corpus()
@@ -62,6 +63,10 @@ def test_stock_ko_converts_with_one_command(tmp_path):
     assert info["exit"] < info["text_end"]
     nm = run(["nm", ko]).stdout.split("\n")
     assert any(l.endswith(" T init_module") for l in nm)
+    # EXPORT_SYMBOL's entries are the rmod exports.
+    ksymtab = {l.split()[-1][len("__ksymtab_"):] for l in nm if " __ksymtab_" in l}
+    assert len(ksymtab) > 100
+    assert {e["name"] for e in info["exports"]} == ksymtab
 
 
 def obj(tmp_path, name, src):

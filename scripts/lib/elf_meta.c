@@ -175,6 +175,16 @@ void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc
 		exports = xrealloc(exports, (nexp + 1) * sizeof(char *));
 		exports[nexp++] = o->exports[i];
 	}
+	/* A Linux module's EXPORT_SYMBOLs: one __ksymtab_NAME entry each. */
+	int linux_module = elf_has_section(f, ".gnu.linkonce.this_module");
+	for (size_t i = 1; linux_module && i < f->nsyms; i++) {
+		gelf_getsym(f->symdata, (int)i, &s);
+		const char *n = elf_sym_name(f, &s);
+		if (!strncmp(n, "__ksymtab_", 10) && n[10]) {
+			exports = xrealloc(exports, (nexp + 1) * sizeof(char *));
+			exports[nexp++] = (char *)n + 10;
+		}
+	}
 	for (size_t k = 0; k < nexp; k++) {
 		GElf_Sym s;
 		if (!elf_find_sym(f, exports[k], &s) || s.st_shndx == SHN_UNDEF ||
