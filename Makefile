@@ -41,6 +41,7 @@ include mods/mods.mk
 include abi/abi.mk
 include tests/tests.mk
 include tests/fuzz/fuzz.mk
+include libs/libs.mk
 
 run: all
 	scripts/qemu-run $(RUN_MODS)

@@ -38,6 +38,9 @@ _start:
 	mov %cx, %fs
 	mov %cx, %gs
 	mov %cx, %ss
+	/* The i386 ABI's 16-byte stack alignment at each call, which
+	 * distribution libraries' SSE code relies on: 8 + two pushes. */
+	sub $8, %esp
 	push %ebx /* multiboot info */
 	push %eax /* magic */
 	call kmain

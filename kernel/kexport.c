@@ -3,6 +3,7 @@
 #include "kexport.h"
 #include "kprintf.h"
 #include "modarea.h"
+#include "modlist.h"
 #include "module.h"
 #include "rmod/kernel.h"
 

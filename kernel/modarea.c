@@ -48,6 +48,17 @@ uintptr_t modarea_alloc(size_t bytes)
 	return 0;
 }
 
+uintptr_t modarea_alloc_at(uintptr_t addr, size_t bytes)
+{
+	size_t n = (bytes + PAGE - 1) / PAGE, at = (addr - base) / PAGE;
+	if (addr < base || addr % PAGE || n == 0 || !run_free(at, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		used[at + i] = 1;
+	in_use += n;
+	return addr;
+}
+
 void modarea_free(uintptr_t addr, size_t bytes)
 {
 	size_t n = (bytes + PAGE - 1) / PAGE, at = (addr - base) / PAGE;

@@ -28,9 +28,14 @@ int paging_has_nx(void) { return nx_bit != 0; }
 
 void paging_protect(uintptr_t addr, size_t len, int prot)
 {
-	uintptr_t end = addr + len;
-	for (uintptr_t a = addr & ~(uintptr_t)4095; a < end && a < mapped_end; a += 4096) {
-		uint64_t e = (uint64_t)a | P_PRESENT;
+	paging_map(addr & ~(uintptr_t)4095, addr & ~(uintptr_t)4095, len + (addr & 4095), prot);
+}
+
+void paging_map(uintptr_t virt, uintptr_t phys, size_t len, int prot)
+{
+	uintptr_t end = virt + len;
+	for (uintptr_t a = virt; a < end && a < mapped_end; a += 4096, phys += 4096) {
+		uint64_t e = (uint64_t)phys | P_PRESENT;
 		if (prot & PROT_W)
 			e |= P_WRITE;
 		if (!(prot & PROT_X))

@@ -15,5 +15,9 @@ int paging_init(uintptr_t ram_end);
 /* Set the protection of whole pages in [addr, addr + len). */
 void paging_protect(uintptr_t addr, size_t len, int prot);
 int paging_has_nx(void);
+/* Map the pages of [virt, virt + len) onto the physical pages from phys
+ * (both page aligned) with prot; paging_protect maps them back onto
+ * themselves. */
+void paging_map(uintptr_t virt, uintptr_t phys, size_t len, int prot);
 
 #endif

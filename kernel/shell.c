@@ -5,6 +5,9 @@
 #include "io.h"
 #include "kprintf.h"
 #include "modarea.h"
+#include "bench.h"
+#include "deps.h"
+#include "modlist.h"
 #include "module.h"
 #include "params.h"
 #include "rmod/kernel.h"
@@ -32,20 +35,25 @@ static void cmd_lsmod(int argc, char **argv)
 
 static void cmd_insmod(int argc, char **argv)
 {
-	if (argc < 2) {
-		kprintf("insmod: usage: insmod NAME [PARAM=VALUE]...\n");
+	unsigned flags = 0;
+	int first = 1;
+	if (argc > 1 && !strcmp(argv[1], "--noinit")) {
+		flags |= LOAD_NOINIT;
+		first = 2;
+	}
+	if (argc <= first) {
+		kprintf("insmod: usage: insmod [--noinit] NAME [PARAM=VALUE]...\n");
 		return;
 	}
 	char args[LINE_MAX] = "";
 	size_t n = 0;
-	for (int i = 2; i < argc; i++)
-		n += (size_t)ksnprintf(args + n, sizeof(args) - n, "%s%s", i > 2 ? " " : "",
+	for (int i = first + 1; i < argc; i++)
+		n += (size_t)ksnprintf(args + n, sizeof(args) - n, "%s%s", i > first + 1 ? " " : "",
 				       argv[i]);
-	if (module_insmod(argv[1], args) == 0) {
-		struct module *m = module_first();
-		while (m && m->next)
-			m = m->next;
-		kprintf("insmod: %s loaded at 0x%08x\n", m->name, m->base);
+	if (module_insmod(argv[first], args, flags) == 0) {
+		struct module *m = module_last();
+		kprintf("insmod: %s loaded at 0x%08x%s\n", m->name, m->base,
+			m->noinit ? " (init not run)" : "");
 	}
 }
 
@@ -55,7 +63,7 @@ static void cmd_rmmod(int argc, char **argv)
 		kprintf("rmmod: usage: rmmod NAME\n");
 		return;
 	}
-	module_rmmod(argv[1]);
+	module_rmmod(argv[1], 0);
 }
 
 static void show_module(const struct rm_module *rm, const struct module *m)
@@ -156,7 +164,7 @@ static void cmd_stats(int argc, char **argv)
 	for (struct module *m = module_first(); m; m = m->next) {
 		kprintf("stats: %s", m->name);
 		for (int p = 0; p < PH_COUNT; p++)
-			kprintf(" %s=%llu", phase_names[p], (unsigned long long)m->ticks[p]);
+			kprintf(" %s=%llu", phase_name(m->kind, p), (unsigned long long)m->ticks[p]);
 		if (m->kind == MOD_RMOD)
 			kprintf(" kind=rmod fixups=%u iat=%u sites=%u lookups=%u size=%u\n",
 				m->n_fixups, m->n_iat, m->n_sites, m->n_lookups, m->rm.mem_size);
@@ -167,109 +175,25 @@ static void cmd_stats(int argc, char **argv)
 	kprintf("heap: %u bytes in use, %u allocations\n", (unsigned)heap_bytes_in_use(),
 		(unsigned)heap_allocs_in_use());
 	kprintf("modarea: %u pages in use\n", (unsigned)modarea_pages_in_use());
+	/* Pages mapped in place are the boot files' own; the module-area
+	 * pages at those addresses stay reserved but hold nothing. */
+	uint32_t inplace = 0;
+	for (struct module *m = module_first(); m; m = m->next)
+		inplace += m->map_len / 4096;
+	kprintf("inplace: %u pages of boot files mapped as module text and rodata\n",
+		(unsigned)inplace);
 }
 
-/* The floor a loader cannot beat: copy the image and add the base to
- * each fixup word from a plain array.  The fixups are decoded into the
- * array first, untimed. */
-struct fx_array {
-	uint32_t *v;
-	uint32_t n;
-};
-
-static void fx_collect(void *ctx, uint32_t off)
+static void cmd_trace(int argc, char **argv)
 {
-	struct fx_array *a = ctx;
-	a->v[a->n++] = off;
-}
-
-static void cmd_floor(int argc, char **argv)
-{
-	const struct bootfile *bf = argc == 2 ? bootfile_find(argv[1]) : 0;
-	struct rm_module rm;
-	struct rm_diag d;
-	if (!bf || rm_parse(bf->data, bf->size, 0, &rm, &d)) {
-		kprintf("floor: usage: floor NAME (a valid .rmod handed over at boot)\n");
-		return;
-	}
-	struct fx_array a = {kmalloc(4 * (rm.fixup_count ? rm.fixup_count : 1)), 0};
-	uint8_t *img = kmalloc_aligned(rm.mem_size, 4096);
-	if (!a.v || !img) {
-		kprintf("floor: out of memory\n");
-		kfree(a.v);
-		kfree(img);
-		return;
-	}
-	rm_walk_fixups(&rm, fx_collect, &a);
-	uint32_t base = (uint32_t)img;
-	uint64_t t0 = rdtsc();
-	memcpy(img, rm.image, rm.image_size);
-	uint64_t t1 = rdtsc();
-	for (uint32_t i = 0; i < a.n; i++)
-		*(volatile uint32_t *)(img + a.v[i]) += base;
-	uint64_t t2 = rdtsc();
-	kprintf("floor: %s copy=%llu adds=%llu total=%llu fixups=%u\n", rm.name,
-		(unsigned long long)(t1 - t0), (unsigned long long)(t2 - t1),
-		(unsigned long long)(t2 - t0), a.n);
-	kfree(a.v);
-	kfree(img);
-}
-
-/* insmod/rmmod NAME N times in a row; check that every cycle gives the
- * same soak_result (when the module exports one), that the heap and the
- * module area return to their baselines, and report the bases used. */
-static void cmd_soak(int argc, char **argv)
-{
-	uint32_t n = 0;
-	if (argc != 3) {
-		kprintf("soak: usage: soak NAME CYCLES\n");
-		return;
-	}
-	for (const char *p = argv[2]; *p; p++) {
-		if (*p < '0' || *p > '9' || n > 10000000) {
-			kprintf("soak: '%s' is not a cycle count\n", argv[2]);
-			return;
-		}
-		n = n * 10 + (uint32_t)(*p - '0');
-	}
-	size_t heap0 = heap_bytes_in_use(), pages0 = modarea_pages_in_use();
-	uint32_t lo = 0xffffffffu, hi = 0, first = 0, changed = 0, bad = 0, done = 0;
-	module_quiet = 1;
-	for (; done < n; done++) {
-		if (module_insmod(argv[1], "")) {
-			bad = 1;
-			break;
-		}
-		struct module *m = module_find(argv[1]);
-		const struct ksym *r = sym_lookup("soak_result", rmod_hash("soak_result"));
-		uint32_t v = r ? *(const uint32_t *)r->sym.addr : 0;
-		if (done == 0)
-			first = v;
-		else if (v != first)
-			changed++;
-		if (m->base < lo)
-			lo = m->base;
-		if (m->base > hi)
-			hi = m->base;
-		if (module_rmmod(argv[1])) {
-			bad = 1;
-			break;
-		}
-		if (heap_bytes_in_use() != heap0 || modarea_pages_in_use() != pages0) {
-			kprintf("soak: cycle %u leaked: heap %u -> %u bytes, pages %u -> %u\n", done,
-				(unsigned)heap0, (unsigned)heap_bytes_in_use(), (unsigned)pages0,
-				(unsigned)modarea_pages_in_use());
-			bad = 1;
-			done++;
-			break;
-		}
-	}
-	module_quiet = 0;
-	kprintf("soak: %s cycles=%u result=0x%08x changed=%u heap=%u/%u pages=%u/%u "
-		"bases=0x%08x-0x%08x %s\n",
-		argv[1], done, first, changed, (unsigned)heap_bytes_in_use(), (unsigned)heap0,
-		(unsigned)modarea_pages_in_use(), (unsigned)pages0, lo, hi,
-		bad || changed ? "FAILED" : "ok");
+	if (argc == 2 && !strcmp(argv[1], "on"))
+		phase_trace_enable(1);
+	else if (argc == 2 && !strcmp(argv[1], "off"))
+		phase_trace_enable(0);
+	else if (argc == 2 && !strcmp(argv[1], "show"))
+		phase_trace_print();
+	else
+		kprintf("trace: usage: trace on|off|show\n");
 }
 
 static void cmd_halt(int argc, char **argv)
@@ -294,13 +218,14 @@ static const struct {
 } cmds[] = {
 	{"help", "list commands", cmd_help},
 	{"lsmod", "list loaded modules", cmd_lsmod},
-	{"insmod", "NAME [PARAM=VALUE]...: load a module handed over at boot", cmd_insmod},
+	{"insmod", "[--noinit] NAME [PARAM=VALUE]...: load a module handed over at boot", cmd_insmod},
 	{"rmmod", "NAME: unload a module", cmd_rmmod},
 	{"modinfo", "NAME: show a module or module file", cmd_modinfo},
 	{"ksyms", "[PATTERN]: list exported symbols", cmd_ksyms},
 	{"stats", "load cost per phase (TSC ticks) and memory in use", cmd_stats},
-	{"soak", "NAME CYCLES: insmod/rmmod repeatedly, checking for leaks", cmd_soak},
-	{"floor", "NAME: time copy + one add per fixup, the lower bound", cmd_floor},
+	{"trace", "on|off|show: record the steps of each load phase (the last load)", cmd_trace},
+	{"soak", "NAME CYCLES: insmod/rmmod repeatedly, checking for leaks", bench_soak},
+	{"floor", "NAME: time the cheapest loader of NAME's image (copy + adds)", bench_floor},
 	{"halt", "[CODE]: stop, QEMU exits with CODE", cmd_halt},
 };
 

@@ -3,23 +3,28 @@
 #include "symtab.h"
 
 #include "heap.h"
+#include "io.h"
 #include "kexport.h"
 #include "rmod/kernel.h"
 
 #define NBUCKETS 1024u
 
 static struct ksym *buckets[NBUCKETS];
-static struct ksym kernel_syms[256];
-static const struct rm_symbol *kernel_table[256];
+/* The kernel's exports, as many as .kexports holds (rmod-link --provider
+ * build/kernel.elf stamps them all, so the table here must be whole). */
+static struct ksym *kernel_syms;
+static const struct rm_symbol **kernel_table;
 static uint32_t nkernel_syms, kernel_stamp;
 
-/* Export tables by stamp: the kernel's, and each provider module's. */
-#define NTABLES 64u
-static struct {
+/* Each provider module's export table by stamp, for bound-import hints:
+ * a list, as long as there are providers. */
+struct table {
+	struct table *next;
 	uint32_t stamp, n;
 	const struct rm_symbol **v;
 	struct module *owner;
-} tables[NTABLES];
+};
+static struct table *tables;
 
 const struct ksym *sym_lookup(const char *name, uint32_t hash)
 {
@@ -37,30 +42,42 @@ static void insert(struct ksym *s)
 
 void symtab_init(void)
 {
-	unsigned n = 0;
+	uint32_t n = (uint32_t)(__kexports_end - __kexports_start);
 	uint32_t st = RMOD_STAMP_INIT;
-	for (const struct kexport *e = __kexports_start; e < __kexports_end && n < 256; e++, n++) {
-		struct ksym *s = &kernel_syms[n];
+	/* + 1: a kernel with no exports still gets its (empty) blocks. */
+	kernel_syms = kmalloc(n * sizeof(*kernel_syms) + 1);
+	kernel_table = kmalloc(n * sizeof(*kernel_table) + 1);
+	if (!kernel_syms || !kernel_table) {
+		kprintf("PANIC: symtab: no memory for the %u kernel exports\n", n);
+		qemu_exit(4);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		const struct kexport *e = &__kexports_start[i];
+		struct ksym *s = &kernel_syms[i];
 		*s = (struct ksym){0, e->name,
-				   {rmod_hash(e->name), (uint32_t)e->addr, e->version, e->kind}, 0};
+				   {rmod_hash(e->name), (uint32_t)(uintptr_t)e->addr, e->version,
+				    e->kind}, 0};
 		insert(s);
-		kernel_table[n] = &s->sym;
+		kernel_table[i] = &s->sym;
 		st = rmod_stamp_add(st, s->name, e->version, e->kind);
 	}
 	nkernel_syms = n;
 	kernel_stamp = rmod_stamp_end(st);
 }
 
-void sym_table_add(struct module *owner, uint32_t stamp, const struct rm_symbol **v,
-		   uint32_t n)
+int sym_table_add(struct module *owner, uint32_t stamp, const struct rm_symbol **v, uint32_t n)
 {
-	for (unsigned i = 0; i < NTABLES; i++)
-		if (!tables[i].v) {
-			tables[i].stamp = stamp, tables[i].n = n, tables[i].v = v;
-			tables[i].owner = owner;
-			return;
-		}
-	kfree(v);
+	struct table *t = kmalloc(sizeof(*t));
+	if (!t) {
+		/* Still correct: the importers look each name up instead. */
+		kprintf("symtab: no memory to register an export table (stamp 0x%08x); "
+			"its importers will look names up\n", stamp);
+		kfree(v);
+		return -2;
+	}
+	*t = (struct table){tables, stamp, n, v, owner};
+	tables = t;
+	return 0;
 }
 
 int sym_table_find(void *ctx, uint32_t stamp, const struct rm_symbol *const **v,
@@ -71,9 +88,9 @@ int sym_table_find(void *ctx, uint32_t stamp, const struct rm_symbol *const **v,
 		*v = kernel_table, *n = nkernel_syms;
 		return 1;
 	}
-	for (unsigned i = 0; i < NTABLES; i++)
-		if (tables[i].v && tables[i].stamp == stamp) {
-			*v = tables[i].v, *n = tables[i].n;
+	for (const struct table *t = tables; t; t = t->next)
+		if (t->stamp == stamp) {
+			*v = t->v, *n = t->n;
 			return 1;
 		}
 	return 0;
@@ -96,11 +113,16 @@ int sym_publish(const char *name, uint32_t hash, uint32_t addr, uint16_t kind,
 
 void sym_unpublish_owner(struct module *owner)
 {
-	for (unsigned i = 0; owner && i < NTABLES; i++)
-		if (tables[i].v && tables[i].owner == owner) {
-			kfree(tables[i].v);
-			tables[i].v = 0;
+	for (struct table **pp = &tables; owner && *pp;) {
+		struct table *t = *pp;
+		if (t->owner == owner) {
+			*pp = t->next;
+			kfree(t->v);
+			kfree(t);
+		} else {
+			pp = &t->next;
 		}
+	}
 	for (unsigned b = 0; b < NBUCKETS; b++) {
 		struct ksym **pp = &buckets[b];
 		while (*pp) {

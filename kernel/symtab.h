@@ -15,16 +15,19 @@ struct ksym {
 	struct module *owner; /* NULL for the kernel */
 };
 
-void symtab_init(void); /* publishes the kernel's exports */
+/* Publishes all the kernel's exports (a boot-time panic if the heap
+ * cannot hold them). */
+void symtab_init(void);
 /* Publishes one symbol; *out (if out) gets its entry.  -1 if the name
  * is taken, -2 out of memory. */
 int sym_publish(const char *name, uint32_t hash, uint32_t addr, uint16_t kind,
 		uint32_t version, struct module *owner, struct ksym **out);
 /* Registers owner's exports in table order under their rmod_stamp, for
- * bound-import hints; takes ownership of v (freed with the owner's
- * symbols, or at once if there is no room: hints are only a shortcut). */
-void sym_table_add(struct module *owner, uint32_t stamp, const struct rm_symbol **v,
-		   uint32_t n);
+ * bound-import hints, with no limit on the number of tables; takes
+ * ownership of v (freed with the owner's symbols).  -2 (said on the
+ * console, v freed) if there is no memory for the entry: the importers
+ * then look names up, so a caller may go on or refuse the module. */
+int sym_table_add(struct module *owner, uint32_t stamp, const struct rm_symbol **v, uint32_t n);
 /* The published export table with that stamp (an rm_table_fn). */
 int sym_table_find(void *ctx, uint32_t stamp, const struct rm_symbol *const **v,
 		   uint32_t *n);

@@ -39,7 +39,6 @@ static const struct {
 	[RM_E_UNRESOLVED] = {"RM_E_UNRESOLVED", "unresolved import"},
 	[RM_E_VERSION_MISMATCH] = {"RM_E_VERSION_MISMATCH", "symbol version mismatch"},
 	[RM_E_KIND] = {"RM_E_KIND", "import bound to an export of the wrong kind"},
-	[RM_E_DEST] = {"RM_E_DEST", "bad destination"},
 	[RM_E_INIT_REF] = {"RM_E_INIT_REF", "export or parameter lies in init-only memory"},
 	[RM_E_BOUND] = {"RM_E_BOUND", "bound-import table does not match the imports"},
 };

@@ -1,106 +1,10 @@
-/* The base-fixup stream: a checked decoder for validation and tools, and
- * the unchecked rebase loop that runs only on validated streams. */
+/* Applying the base-fixup stream: rm_rebase, the unchecked fast path for
+ * streams rm_parse accepted, and rm_walk_fixups over the checked decoder
+ * (fxdec.h).  The fuzz harness proves the two list the same words on every
+ * corpus input and synthetic module (tests/fuzz/fuzz_loader.c). */
 #include "loader.h"
+#include "fxdec.h"
 #include "internal.h"
-
-void rm_fxdec_init(struct rm_fxdec *x, const uint8_t *p, uint32_t size)
-{
-	__builtin_memset(x, 0, sizeof(*x));
-	x->p = p;
-	x->end = p + size;
-}
-
-static uint32_t emit(struct rm_fxdec *x, uint64_t off)
-{
-	x->cur = off + 4;
-	return off > 0xffffffffu ? 0xffffffffu : (uint32_t)off;
-}
-
-int rm_fxdec_next(struct rm_fxdec *x, uint32_t *off)
-{
-	for (;;) {
-		switch (x->mode) {
-		case RMOD_FX_RUN:
-			if (x->n) {
-				x->n--;
-				*off = emit(x, x->cur);
-				return 1;
-			}
-			break;
-		case RMOD_FX_BITS:
-			while (x->bit < x->nbits) {
-				uint32_t i = x->bit++;
-				if (x->bits[i >> 3] & (1u << (i & 7))) {
-					*off = emit(x, x->base + 4ull * i);
-					return 1;
-				}
-			}
-			break;
-		case RMOD_FX_REPEAT:
-			while (x->n) {
-				while (x->bit < x->w) {
-					uint32_t i = x->bit++;
-					if (x->pat & (1u << i)) {
-						*off = emit(x, x->base + 4ull * i);
-						return 1;
-					}
-				}
-				x->bit = 0;
-				x->base += 4ull * x->w;
-				x->n--;
-			}
-			break;
-		default:
-			break;
-		}
-		x->mode = 0;
-		if (x->p == x->end)
-			return 0;
-		uint32_t v;
-		if (rm_read_uleb(&x->p, x->end, &v))
-			return -1;
-		x->last = v;
-		uint32_t a = v >> 2;
-		switch (v & 3) {
-		case RMOD_FX_SKIP:
-			*off = emit(x, x->cur + a);
-			return 1;
-		case RMOD_FX_RUN:
-			x->mode = RMOD_FX_RUN;
-			x->n = a + 2;
-			if (x->n < 2) /* a + 2 wrapped */
-				return -1;
-			break;
-		case RMOD_FX_BITS: {
-			uint64_t k = (uint64_t)a + 1;
-			if (k > (uint64_t)(x->end - x->p) || x->p[k - 1] == 0)
-				return -1;
-			x->mode = RMOD_FX_BITS;
-			x->bits = x->p;
-			x->nbits = (uint32_t)(k * 8);
-			x->bit = 0;
-			x->base = x->cur;
-			x->p += k;
-			break;
-		}
-		case RMOD_FX_REPEAT: {
-			uint32_t w, pat;
-			if (rm_read_uleb(&x->p, x->end, &w) || rm_read_uleb(&x->p, x->end, &pat))
-				return -1;
-			if (w == 0 || w > RMOD_MAX_REPEAT_W || pat == 0 ||
-			    (w < 32 && (pat >> w)) || a + 2 < 2)
-				return -1;
-			x->mode = RMOD_FX_REPEAT;
-			x->n = a + 2;
-			x->w = w;
-			x->pat = pat;
-			x->bit = 0;
-			x->base = x->cur;
-			break;
-		}
-		}
-	}
-}
 
 void rm_walk_fixups(const struct rm_module *m, rm_fixup_fn fn, void *ctx)
 {
@@ -130,8 +34,12 @@ static inline uint32_t uleb_fast(const uint8_t **pp)
 }
 
 /* The hot loop: the stream was validated by rm_parse, so no checks. */
-void rm_rebase(const struct rm_module *m, void *dest, uint32_t base)
+void rm_rebase(const struct rm_module *m, void *dest, uint32_t at)
 {
+	/* A prelinked image already holds pref_base: add the difference. */
+	uint32_t base = at - m->pref_base;
+	if (!base)
+		return;
 	uint8_t *img = dest;
 	const uint8_t *p = m->fixups, *end = p + m->fixups_size;
 	uint8_t *q = img; /* just past the last fixup */

@@ -1,47 +1,19 @@
-/* Loader-core internals shared by its own files (not a public API). */
+/* Loader-core internals shared by its files (not a public API): the word
+ * access of the write phases (rm_rebase, rm_bind) and the per-import site
+ * count check (rm_parse, rm_resolve). */
 #ifndef RMOD_INTERNAL_H
 #define RMOD_INTERNAL_H
 
 #include <stdint.h>
 
-/* ULEB128 into 32 bits; -1 on truncation or overflow. */
-static inline int rm_read_uleb(const uint8_t **pp, const uint8_t *end, uint32_t *out)
-{
-	const uint8_t *p = *pp;
-	uint32_t v = 0;
-	for (unsigned shift = 0; shift < 35; shift += 7) {
-		if (p >= end)
-			return -1;
-		uint8_t b = *p++;
-		if (shift == 28 && (b & 0xf0))
-			return -1;
-		v |= (uint32_t)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*pp = p;
-			*out = v;
-			return 0;
-		}
-	}
-	return -1;
-}
+#include "loader.h"
 
-/* A checked decoder for the fixup stream (validation and tools). */
-struct rm_fxdec {
-	const uint8_t *p, *end;
-	uint64_t cur;  /* offset just past the last fixup */
-	uint64_t base; /* start of the current BITS/REPEAT command */
-	int mode;      /* 0 idle, else the opcode being expanded */
-	uint32_t n;    /* RUN: fixups left; REPEAT: copies left */
-	uint32_t bit;  /* BITS/REPEAT: next bit index */
-	uint32_t nbits; /* BITS: bits in the payload */
-	const uint8_t *bits; /* BITS: payload */
-	uint32_t w, pat; /* REPEAT */
-	uint32_t last; /* the last ULEB value read, for diagnostics */
-};
-
-void rm_fxdec_init(struct rm_fxdec *x, const uint8_t *p, uint32_t size);
-/* 1: *off is the next fixup; 0: end of stream; -1: malformed. */
-int rm_fxdec_next(struct rm_fxdec *x, uint32_t *off);
+/* Each SITES import's nsites must be the number of sites naming it.  The
+ * count needs a counter per import and the core allocates nothing, so
+ * rm_parse does it on its stack for up to RM_PARSE_COUNTS imports and
+ * rm_resolve for more, in the caller's addrs array before it fills it. */
+#define RM_PARSE_COUNTS 64u
+int rm_check_site_counts(const struct rm_module *m, uint32_t *cnt, struct rm_diag *d);
 
 /* Native-order unaligned word access; used only on little-endian targets. */
 typedef uint32_t __attribute__((aligned(1), may_alias)) rm_u32_unaligned;

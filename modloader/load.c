@@ -1,12 +1,14 @@
-/* The write phases: copy, bind, and the resolution that precedes them.
- * (Rebase lives with the fixup decoder in fixups.c.) */
+/* The write phases: copy, bind, and the resolution that precedes them
+ * (rebase is in fixups.c). */
 #include "loader.h"
 #include "internal.h"
 
-void rm_copy(const struct rm_module *m, void *dest)
+void rm_copy(const struct rm_module *m, void *dest) { rm_copy_from(m, dest, 0); }
+
+void rm_copy_from(const struct rm_module *m, void *dest, uint32_t from)
 {
 	uint8_t *d = dest;
-	__builtin_memcpy(d, m->image, m->image_size);
+	__builtin_memcpy(d + from, m->image + from, m->image_size - from);
 	__builtin_memset(d + m->image_size, 0, m->init_start - m->image_size);
 	__builtin_memcpy(d + m->init_start, m->init_image, m->init_image_size);
 	__builtin_memset(d + m->init_start + m->init_image_size, 0,
@@ -28,6 +30,11 @@ static __attribute__((noinline)) int resolve_slow(const struct rm_module *m, uin
 	struct rm_import imp;
 	rm_get_import(m, i, &imp);
 	int rc = fn(ctx, m, &imp, &r);
+	/* A weak import nobody exports binds 0, as GNU ld and Linux do. */
+	if (rc == RM_E_UNRESOLVED && (imp.flags & RMOD_IMPORT_WEAK)) {
+		*addr = 0;
+		return RM_OK;
+	}
 	if (!rc && imp.version && r.version && imp.version != r.version) {
 		rc = RM_E_VERSION_MISMATCH;
 		d->val = imp.version;
@@ -46,6 +53,14 @@ static __attribute__((noinline)) int resolve_slow(const struct rm_module *m, uin
 	return RM_OK;
 }
 
+/* rm_parse counted the sites of small import tables itself; larger ones
+ * are counted here, in addrs before it is filled. */
+static __attribute__((noinline, cold)) int big_site_counts(const struct rm_module *m,
+							     uint32_t *addrs, struct rm_diag *d)
+{
+	return m->nsites ? rm_check_site_counts(m, addrs, d) : RM_OK;
+}
+
 int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolve_fn fn,
 		      void *ctx, uint32_t *addrs, struct rm_diag *d)
 {
@@ -53,10 +68,15 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 	const uint8_t *e = m->imports, *b = m->has_bound && table_fn ? m->bound : 0;
 	uint32_t stamp = 0, n = 0, nimports = m->nimports;
 	__builtin_memset(d, 0, sizeof(*d));
+	if (__builtin_expect(nimports > RM_PARSE_COUNTS, 0)) {
+		int rc = big_site_counts(m, addrs, d);
+		if (rc)
+			return rc;
+	}
 	for (uint32_t i = 0; i < nimports; i++, e += RMOD_IMPORT_SIZE) {
 		if (b) {
-			uint32_t st = rm_le32(b + RMOD_BOUND_SIZE * i);
-			uint32_t hint = rm_le32(b + RMOD_BOUND_SIZE * i + 4);
+			uint32_t st = rm_le32(b + m->bound_size * i);
+			uint32_t hint = rm_le32(b + m->bound_size * i + 4);
 			if (st != stamp) { /* a new provider table: ask once */
 				stamp = st;
 				if (!st || !table_fn(ctx, st, &v, &n))
@@ -77,6 +97,16 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 	return RM_OK;
 }
 
+int rm_bind_needed(const struct rm_module *m, uint32_t base, const uint32_t *addrs)
+{
+	if (!(m->flags & RMOD_F_PREBOUND) || base != m->pref_base)
+		return 1;
+	for (uint32_t i = 0; i < m->nimports; i++)
+		if (addrs[i] != rm_prebound(m, i))
+			return 1;
+	return 0;
+}
+
 void rm_bind(const struct rm_module *m, void *dest, uint32_t base, const uint32_t *addrs)
 {
 	/* Locals, not m->: the stores below may alias m as far as C knows. */
@@ -86,6 +116,20 @@ void rm_bind(const struct rm_module *m, void *dest, uint32_t base, const uint32_
 		if (e[12] == RMOD_BIND_IAT)
 			rm_put32(img + rm_le32(e + 16), *a);
 	e = m->sites, end = e + RMOD_SITE_SIZE * m->nsites;
+	if (m->flags & RMOD_F_PREBOUND) {
+		/* Sites hold S' (+ addend, - P' when PC-relative) for the
+		 * prebound S' and the module at pref_base: add the differences. */
+		const uint8_t *b = m->bound + 8;
+		uint32_t moved = base - m->pref_base;
+		for (; e < end; e += RMOD_SITE_SIZE) {
+			uint32_t w = rm_le32(e), k = rm_le16(e + 4);
+			uint32_t v = addrs[k] - rm_le32(b + RMOD_PREBOUND_SIZE * k);
+			if (w & RMOD_SITE_PCREL)
+				v -= moved;
+			RM_ADD32(img + (w & RMOD_SITE_OFF_MASK), v);
+		}
+		return;
+	}
 	for (; e < end; e += RMOD_SITE_SIZE) {
 		uint32_t w = rm_le32(e);
 		uint32_t v = addrs[rm_le16(e + 4)];

@@ -4,8 +4,10 @@
  * the core only reads the file and writes the destination it is given.
  * rm_parse() checks the whole file before anything is written, so a
  * file it accepts can be placed, rebased and bound without further
- * failure except for import resolution, which rm_resolve() does before
- * the first write too.
+ * failure except in rm_resolve(), which runs before the first write too:
+ * import resolution, and, for modules with more than 64 imports, each
+ * import's site count (it needs a counter per import: rm_parse keeps 64
+ * on its stack, rm_resolve uses the caller's addrs array).
  */
 #ifndef RMOD_LOADER_H
 #define RMOD_LOADER_H
@@ -52,7 +54,7 @@ enum rm_err {
 	RM_E_UNRESOLVED = 32,    /* an import no provider resolves */
 	RM_E_VERSION_MISMATCH = 33, /* import version differs from export */
 	RM_E_KIND = 34,          /* import bound to an export of the wrong kind */
-	RM_E_DEST = 35,          /* destination too small or misaligned */
+	/* 35 is retired (was RM_E_DEST, never returned). */
 	RM_E_INIT_REF = 36,      /* export or parameter inside init-only memory */
 	RM_E_BOUND = 37,         /* bound-import table not one entry per import */
 	RM_E__COUNT
@@ -100,16 +102,19 @@ struct rm_module {
 	uint32_t nsyms;
 	const uint8_t *bound; /* nimports entries when has_bound */
 	int has_bound;
+	uint32_t bound_size;  /* RMOD_BOUND_SIZE, or RMOD_PREBOUND_SIZE */
+	uint32_t pref_base;   /* the base the image is rebased to (0: plain) */
 };
 
 /* A decoded import or export entry. */
 struct rm_import {
 	const char *name;
 	uint32_t hash, version;
-	uint8_t bind;
+	uint8_t bind, flags; /* RMOD_BIND_*, RMOD_IMPORT_* */
 	uint16_t need;
 	uint32_t where, nsites;
 	uint32_t stamp, hint; /* from BOUND; stamp 0 = no hint */
+	uint32_t prebound;    /* what the image has it bound to (prelinked) */
 };
 
 struct rm_export {
@@ -137,7 +142,8 @@ int rm_parse(const void *file, size_t size, unsigned flags, struct rm_module *m,
 	     struct rm_diag *d);
 
 /* Resolver: give the address of an import, or an rm_err.  kind receives
- * the export's kind and version its version so the core can check them. */
+ * the export's kind and version its version so the core can check them.
+ * RM_E_UNRESOLVED for a weak import is not an error: the core binds 0. */
 struct rm_resolved {
 	uint32_t addr;
 	uint32_t version;
@@ -147,6 +153,9 @@ typedef int (*rm_resolve_fn)(void *ctx, const struct rm_module *m,
 			     const struct rm_import *imp, struct rm_resolved *out);
 
 /* Resolve every import into addrs[nimports] before anything is written.
+ * With more than 64 imports, first checks each import's nsites against
+ * the site table (RM_E_IMPORT, at = import index, val = nsites, val2 =
+ * sites found), as rm_parse does for smaller tables.
  * Version differences are reported through d (RM_E_VERSION_MISMATCH)
  * unless either side is 0 (unversioned), which the caller may warn about. */
 int rm_resolve(const struct rm_module *m, rm_resolve_fn fn, void *ctx,
@@ -166,16 +175,33 @@ typedef int (*rm_table_fn)(void *ctx, uint32_t stamp, const struct rm_symbol *co
  * entry names a table table_fn knows, at an index holding its hash, with
  * both versions set and equal, is taken from there; every other import
  * goes to fn, which may look it up, warn, or refuse.  So a stale hint
- * costs a call to fn, never a wrong binding. */
+ * costs a call to fn, not a wrong binding, barring a collision of both
+ * the 32-bit stamp and the 32-bit hash (docs/FORMAT.md). */
 int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolve_fn fn,
 		      void *ctx, uint32_t *addrs, struct rm_diag *d);
 
 /* The load phases.  dest must hold mem_size bytes; base is the address
  * the image will run at (on the host it differs from dest). */
 void rm_copy(const struct rm_module *m, void *dest);
+/* rm_copy of [from, mem_size) only: the pages below from are the file's
+ * own, mapped in place (from <= image_size). */
+void rm_copy_from(const struct rm_module *m, void *dest, uint32_t from);
+/* Rebase by base - pref_base (nothing when the module sits at its
+ * preferred base). */
 void rm_rebase(const struct rm_module *m, void *dest, uint32_t base);
+/* Bind addrs[i] to import i at base: IAT slots get the address, sites
+ * the difference from what a prelinked image already holds. */
 void rm_bind(const struct rm_module *m, void *dest, uint32_t base,
 	     const uint32_t *addrs);
+/* 0 when binding at base would write nothing: a prelinked module at its
+ * preferred base whose every import resolved to the address it is
+ * already bound to. */
+int rm_bind_needed(const struct rm_module *m, uint32_t base, const uint32_t *addrs);
+/* The address import i is already bound to in a prelinked image, else 0. */
+static inline uint32_t rm_prebound(const struct rm_module *m, uint32_t i)
+{
+	return m->flags & RMOD_F_PREBOUND ? rm_le32(m->bound + RMOD_PREBOUND_SIZE * i + 8) : 0;
+}
 
 /* Table accessors (index < count, checked by rm_parse). */
 void rm_get_import(const struct rm_module *m, uint32_t i, struct rm_import *out);
@@ -186,11 +212,9 @@ const char *rm_get_need(const struct rm_module *m, uint32_t i);
 void rm_get_site(const struct rm_module *m, uint32_t i, uint32_t *word,
 		 uint16_t *import);
 
-/* Binary search of the export table; -1 when absent. */
-int rm_find_export(const struct rm_module *m, const char *name, uint32_t hash);
-
-/* Iterate decoded fixup offsets: calls fn for each, in order.  Only for
- * tools and tests; the loader uses rm_rebase's tight loop. */
+/* Calls fn for each fixup offset of a module rm_parse accepted, in order,
+ * from the checked decoder (fxdec.h).  For tools, the kernel's shell and
+ * the fuzz oracle; loading uses rm_rebase's tight loop. */
 typedef void (*rm_fixup_fn)(void *ctx, uint32_t offset);
 void rm_walk_fixups(const struct rm_module *m, rm_fixup_fn fn, void *ctx);
 

@@ -5,6 +5,7 @@
  * already checked against the file.
  */
 #include "loader.h"
+#include "fxdec.h"
 #include "internal.h"
 
 static int fail(struct rm_diag *d, int code, uint32_t at, uint32_t val, uint32_t val2)
@@ -40,6 +41,12 @@ static int word_ok(const struct rm_module *m, uint32_t off)
 	uint64_t end = (uint64_t)off + 4;
 	return end <= m->image_size ||
 	       (off >= m->init_start && end <= (uint64_t)m->init_start + m->init_image_size);
+}
+
+/* Does the word at off touch the IAT?  An empty IAT touches nothing. */
+static int in_iat(const struct rm_module *m, uint32_t off)
+{
+	return m->iat_start < m->iat_end && (uint64_t)off + 4 > m->iat_start && off < m->iat_end;
 }
 
 static int str_cmp(const char *a, const char *b)
@@ -107,8 +114,6 @@ static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm
 	m->flags = rm_le32(f + RMOD_H_FLAGS);
 	if (m->flags & ~RMOD_F_KNOWN)
 		return fail(d, RM_E_FLAGS, RMOD_H_FLAGS, m->flags, RMOD_F_KNOWN);
-	if (rm_le32(f + RMOD_H_RESERVED))
-		return fail(d, RM_E_FLAGS, RMOD_H_RESERVED, rm_le32(f + RMOD_H_RESERVED), 0);
 	if (!(flags & RM_PARSE_NO_CRC)) {
 		static const uint8_t zero[4];
 		uint32_t c = rm_crc32(0, f, RMOD_H_CRC32);
@@ -130,8 +135,13 @@ static int check_header(const uint8_t *f, size_t size, unsigned flags, struct rm
 	m->iat_end = rm_le32(f + RMOD_H_IAT_END);
 	m->init_start = rm_le32(f + RMOD_H_INIT_START);
 	m->init_text_end = rm_le32(f + RMOD_H_INIT_TEXT_END);
+	m->pref_base = rm_le32(f + RMOD_H_PREF_BASE);
+	m->bound_size = m->flags & RMOD_F_PREBOUND ? RMOD_PREBOUND_SIZE : RMOD_BOUND_SIZE;
 	if (m->mem_size > RMOD_MAX_MEM)
 		return fail(d, RM_E_TOO_BIG, RMOD_H_MEM_SIZE, m->mem_size, RMOD_MAX_MEM);
+	/* A preferred base is a page the whole module fits above. */
+	if (m->pref_base % RMOD_PAGE || m->pref_base > 0xffffffffu - m->mem_size)
+		return fail(d, RM_E_LAYOUT, RMOD_H_PREF_BASE, m->pref_base, m->mem_size);
 	if (m->text_end % RMOD_PAGE || m->rodata_end % RMOD_PAGE || m->mem_size % RMOD_PAGE ||
 	    m->text_end > m->rodata_end || m->rodata_end > m->image_size ||
 	    m->image_size > m->mem_size)
@@ -160,10 +170,11 @@ static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d
 			return fail(d, RM_E_FLAGS, at, t, 0);
 		if (off[t] < RMOD_HEADER_SIZE || (uint64_t)off[t] + sz[t] > m->file_size)
 			return fail(d, RM_E_TABLE_RANGE, at, off[t], t);
-		if (sz[t] % entsize[t])
+		uint32_t es = t == RMOD_T_BOUND ? m->bound_size : entsize[t];
+		if (sz[t] % es)
 			return fail(d, RM_E_TABLE_SIZE, at, sz[t], t);
-		if (sz[t] / entsize[t] > maxcount[t])
-			return fail(d, RM_E_TOO_BIG, at, sz[t] / entsize[t], maxcount[t]);
+		if (sz[t] / es > maxcount[t])
+			return fail(d, RM_E_TOO_BIG, at, sz[t] / es, maxcount[t]);
 	}
 	for (uint32_t a = 0; a < RMOD_T_COUNT; a++)
 		for (uint32_t b = a + 1; b < RMOD_T_COUNT; b++)
@@ -194,7 +205,9 @@ static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d
 	m->syms = f + off[RMOD_T_SYMS];
 	m->nsyms = sz[RMOD_T_SYMS] / RMOD_SYM_SIZE;
 	m->bound = f + off[RMOD_T_BOUND];
-	if (sz[RMOD_T_BOUND] && sz[RMOD_T_BOUND] / RMOD_BOUND_SIZE != m->nimports)
+	/* A prebound module says what every import is bound to. */
+	if ((sz[RMOD_T_BOUND] || (m->flags & RMOD_F_PREBOUND && m->nimports)) &&
+	    sz[RMOD_T_BOUND] / m->bound_size != m->nimports)
 		return fail(d, RM_E_BOUND, RMOD_H_DIR + 8 * RMOD_T_BOUND, sz[RMOD_T_BOUND],
 			    m->nimports);
 	m->has_bound = sz[RMOD_T_BOUND] != 0;
@@ -237,7 +250,7 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 	for (uint32_t i = 0; i < m->nimports; i++) {
 		const uint8_t *e = m->imports + RMOD_IMPORT_SIZE * i;
 		uint32_t name = rm_le32(e), hash = rm_le32(e + 4);
-		uint8_t bind = e[12], rsv = e[13];
+		uint8_t bind = e[12], flags = e[13];
 		uint16_t need = rm_le16(e + 14);
 		uint32_t where = rm_le32(e + 16), nsites = rm_le32(e + 20);
 		if (!str_ok(m, name, RMOD_MAX_NAME, 0))
@@ -246,7 +259,7 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 		d->sym = s;
 		if (rmod_hash(s) != hash)
 			return fail(d, RM_E_HASH, i, hash, rmod_hash(s));
-		if (rsv || (need != RMOD_NEED_ANY && need >= m->nneeds))
+		if ((flags & ~RMOD_IMPORT_F_KNOWN) || (need != RMOD_NEED_ANY && need >= m->nneeds))
 			return fail(d, RM_E_IMPORT, i, need, m->nneeds);
 		if (i > 0) {
 			const uint8_t *p = e - RMOD_IMPORT_SIZE;
@@ -285,26 +298,49 @@ static int check_sites(struct rm_module *m, struct rm_diag *d)
 		uint16_t imp = rm_le16(e + 4);
 		if (!word_ok(m, off))
 			return fail(d, RM_E_SITE_RANGE, i, off, m->image_size);
-		if (off < next || (off + 4 > m->iat_start && off < m->iat_end))
+		if (off < next || in_iat(m, off))
 			return fail(d, RM_E_SITE_OVERLAP, i, off, (uint32_t)next);
 		if (imp >= m->nimports || m->imports[RMOD_IMPORT_SIZE * imp + 12] != RMOD_BIND_SITES)
 			return fail(d, RM_E_IMPORT, i, imp, m->nimports);
 		next = (uint64_t)off + 4;
 	}
+	uint32_t cnt[RM_PARSE_COUNTS];
+	if (m->nsites && m->nimports <= RM_PARSE_COUNTS)
+		return rm_check_site_counts(m, cnt, d);
 	return RM_OK;
 }
 
-/* Fixup validation works a command at a time: a RUN, BITS or REPEAT
- * covers a span of words, and when the span lies in one file-backed range
- * and touches neither the IAT nor a site, every fixup in it is valid, so
- * the cost is per command, not per fixup.  Otherwise each fixup of the
- * command is checked on its own. */
+int rm_check_site_counts(const struct rm_module *m, uint32_t *cnt, struct rm_diag *d)
+{
+	const uint8_t *e = m->sites, *end = e + RMOD_SITE_SIZE * m->nsites;
+	for (uint32_t i = 0; i < m->nimports; i++)
+		cnt[i] = 0;
+	for (; e < end; e += RMOD_SITE_SIZE)
+		cnt[rm_le16(e + 4)]++;
+	e = m->imports;
+	for (uint32_t i = 0; i < m->nimports; i++, e += RMOD_IMPORT_SIZE) {
+		if (cnt[i] != rm_le32(e + 20)) {
+			d->sym = m->strtab + rm_le32(e);
+			return fail(d, RM_E_IMPORT, i, rm_le32(e + 20), cnt[i]);
+		}
+	}
+	return RM_OK;
+}
+
+/* Fixup validation takes the stream a command at a time (fxdec.h): a
+ * command covers a span of words, and when the span lies in one
+ * file-backed range and touches neither the IAT nor a site, every fixup
+ * in it is valid, so the cost is per command, not per fixup.  Otherwise
+ * each fixup of the command is checked on its own.  All in 32 bits: the
+ * decoder keeps offsets below 2^32. */
 struct fxcheck {
 	const struct rm_module *m;
 	struct rm_diag *d;
 	uint32_t count; /* fixups accepted so far */
 	uint32_t site;  /* first site that may still overlap */
-	uint64_t ns;    /* that site's offset, or past everything */
+	uint32_t ns;    /* that site's offset, or RM_FX_PAST */
+	uint32_t ia, ib; /* the IAT, or [0, 0) when it is empty */
+	uint32_t is, ie; /* the init region's file-backed part */
 };
 
 static uint32_t site_off(const struct rm_module *m, uint32_t i)
@@ -312,151 +348,110 @@ static uint32_t site_off(const struct rm_module *m, uint32_t i)
 	return rm_le32(m->sites + RMOD_SITE_SIZE * i) & RMOD_SITE_OFF_MASK;
 }
 
-static int one_fixup(struct fxcheck *c, uint64_t off)
+/* Move past the sites that end at or before lo. */
+static __attribute__((noinline)) void skip_sites(struct fxcheck *c, uint32_t lo)
 {
 	const struct rm_module *m = c->m;
-	uint32_t o = off > 0xffffffffu ? 0xffffffffu : (uint32_t)off;
-	if (off > 0xfffffffbu || !word_ok(m, o))
-		return fail(c->d, RM_E_FIXUP_RANGE, c->count, o, m->image_size);
-	if (o + 4 > m->iat_start && o < m->iat_end)
-		return fail(c->d, RM_E_FIXUP_IAT, c->count, o, m->iat_start);
-	while (c->site < m->nsites && site_off(m, c->site) + 4 <= o)
+	while (c->site < m->nsites && site_off(m, c->site) + 4 <= lo)
 		c->site++;
-	c->ns = c->site < m->nsites ? site_off(m, c->site) : ~0ull;
-	if (c->site < m->nsites && site_off(m, c->site) < o + 4)
-		return fail(c->d, RM_E_SITE_OVERLAP, c->count, o, site_off(m, c->site));
+	c->ns = c->site < m->nsites ? site_off(m, c->site) : RM_FX_PAST;
+}
+
+static int one_fixup(struct fxcheck *c, uint32_t o)
+{
+	const struct rm_module *m = c->m;
+	if (!word_ok(m, o))
+		return fail(c->d, RM_E_FIXUP_RANGE, c->count, o, m->image_size);
+	if (in_iat(m, o))
+		return fail(c->d, RM_E_FIXUP_IAT, c->count, o, m->iat_start);
+	skip_sites(c, o);
+	if (c->ns < o + 4)
+		return fail(c->d, RM_E_SITE_OVERLAP, c->count, o, c->ns);
 	if (++c->count > m->fixup_count)
 		return fail(c->d, RM_E_FIXUP_COUNT, c->count, c->count, m->fixup_count);
 	return RM_OK;
 }
 
-/* The common case of span_clean without a call: in the image, clear of
- * the IAT, and before the next site (a site already passed makes this
- * fail, and span_clean then advances past it). */
-static inline int quick_clean(const struct fxcheck *c, uint64_t lo, uint64_t hi)
+/* The command at p (cursor cur) did not pass the quick test.  Decode it
+ * again here, off the hot path: its span may be clean after all (in the
+ * init region's file-backed part, or only past sites already behind it),
+ * or else each of its fixups is checked. */
+static __attribute__((noinline)) int slow_command(struct fxcheck *c, const uint8_t *p,
+						  uint32_t cur)
 {
 	const struct rm_module *m = c->m;
-	return hi <= m->image_size && (hi <= m->iat_start || lo >= m->iat_end) && hi <= c->ns;
+	struct rm_fxdec x;
+	struct rm_fxcmd k = {0};
+	uint32_t o;
+	int rc;
+	x.p = x.begin = p, x.end = m->fixups + m->fixups_size, x.cur = cur;
+	if (rm_fx_cmd(&x, &k) != 1) /* decoded once already: cannot happen */
+		return fail(c->d, RM_E_FIXUP_ENCODING, (uint32_t)(p - m->fixups), 0, 0);
+	if ((k.hi <= m->image_size || (k.lo >= c->is && k.hi <= c->ie)) &&
+	    (k.hi <= c->ia || k.lo >= c->ib)) {
+		skip_sites(c, k.lo);
+		if (c->ns >= k.hi) {
+			if (k.count > m->fixup_count - c->count)
+				return fail(c->d, RM_E_FIXUP_COUNT, c->count, c->count + k.count,
+					    m->fixup_count);
+			c->count += k.count;
+			return RM_OK;
+		}
+	}
+	k.k = k.i = 0;
+	while ((rc = rm_fx_fixup(&k, &o)) > 0)
+		if ((rc = one_fixup(c, o)))
+			return rc;
+	/* Only a fixup far past every image stops the expansion. */
+	return rc ? fail(c->d, RM_E_FIXUP_RANGE, c->count, RM_FX_PAST, m->image_size) : RM_OK;
 }
 
-/* Can [lo, hi) be accepted without looking at each fixup in it? */
-static int span_clean(struct fxcheck *c, uint64_t lo, uint64_t hi)
+/* The quick test: the span lies in one file-backed range, clear of the
+ * IAT, before the next site, and the count allows it. */
+static inline int clean(const struct fxcheck *c, const struct rm_fxcmd *k, uint32_t image,
+			uint32_t total)
 {
-	const struct rm_module *m = c->m;
-	if (quick_clean(c, lo, hi))
-		return 1;
-	if (hi > 0xffffffffu)
-		return 0;
-	if (!(hi <= m->image_size ||
-	      (lo >= m->init_start && hi <= (uint64_t)m->init_start + m->init_image_size)))
-		return 0;
-	if (hi > m->iat_start && lo < m->iat_end)
-		return 0;
-	while (c->site < m->nsites && site_off(m, c->site) + 4 <= lo)
-		c->site++;
-	c->ns = c->site < m->nsites ? site_off(m, c->site) : ~0ull;
-	return c->site >= m->nsites || site_off(m, c->site) >= hi;
-}
-
-
-static int add_count(struct fxcheck *c, uint64_t n)
-{
-	if (c->count + n > c->m->fixup_count)
-		return fail(c->d, RM_E_FIXUP_COUNT, c->count, (uint32_t)(c->count + n > 0xffffffffu
-									     ? 0xffffffffu
-									     : c->count + n),
-			    c->m->fixup_count);
-	c->count += (uint32_t)n;
-	return RM_OK;
+	return (k->hi <= image || (k->lo >= c->is && k->hi <= c->ie)) &&
+	       (k->hi <= c->ia || k->lo >= c->ib) && k->hi <= c->ns &&
+	       k->count <= total - c->count;
 }
 
 static int check_fixups(struct rm_module *m, struct rm_diag *d)
 {
-	struct fxcheck c = {m, d, 0, 0, m->nsites ? site_off(m, 0) : ~0ull};
-	const uint8_t *p = m->fixups, *end = p + m->fixups_size;
-	uint64_t cur = 0; /* just past the last fixup */
-	int rc;
-	while (p < end) {
-		uint32_t at = (uint32_t)(p - m->fixups), v, a;
-		if (rm_read_uleb(&p, end, &v))
-			return fail(d, RM_E_FIXUP_ENCODING, at, 0, 0);
-		a = v >> 2;
-		switch (v & 3) {
-		case RMOD_FX_SKIP:
-			cur += a;
-			if (quick_clean(&c, cur, cur + 4)) {
-				if (++c.count > m->fixup_count)
-					return fail(d, RM_E_FIXUP_COUNT, c.count, c.count,
-						    m->fixup_count);
-			} else if ((rc = one_fixup(&c, cur))) {
-				return rc;
-			}
-			cur += 4;
+	struct fxcheck c = {m, d, 0, 0, m->nsites ? site_off(m, 0) : RM_FX_PAST, 0, 0,
+			    m->init_start, m->init_start + m->init_image_size};
+	struct rm_fxdec x;
+	struct rm_fxcmd k; /* never leaves this loop, so it lives in registers */
+	const uint32_t image = m->image_size, total = m->fixup_count;
+	int r, rc;
+	if (m->iat_start < m->iat_end)
+		c.ia = m->iat_start, c.ib = m->iat_end;
+	/* x.c is rm_fxdec_next's, unused here: no need to clear it. */
+	x.p = x.begin = m->fixups, x.end = m->fixups + m->fixups_size, x.cur = 0;
+	for (;;) {
+		const uint8_t *p = x.p;
+		uint32_t cur = x.cur;
+		if ((r = rm_fx_cmd(&x, &k)) <= 0)
 			break;
-		case RMOD_FX_RUN: {
-			uint64_t n = (uint64_t)a + 2, hi = cur + 4 * n;
-			if (span_clean(&c, cur, hi)) {
-				if ((rc = add_count(&c, n)))
-					return rc;
-			} else {
-				for (uint64_t k = 0; k < n; k++)
-					if ((rc = one_fixup(&c, cur + 4 * k)))
-						return rc;
-			}
-			cur = hi;
-			break;
+		if (clean(&c, &k, image, total)) {
+			c.count += k.count;
+			continue;
 		}
-		case RMOD_FX_BITS: {
-			uint64_t k = (uint64_t)a + 1;
-			if (k > (uint64_t)(end - p) || p[k - 1] == 0)
-				return fail(d, RM_E_FIXUP_ENCODING, at, v, 0);
-			uint32_t first = 0, last = 0, bits = 0;
-			for (uint32_t i = 0; i < k; i++) {
-				if (!p[i])
-					continue;
-				if (!bits)
-					first = 8 * i + (uint32_t)__builtin_ctz(p[i]);
-				last = 8 * i + 31 - (uint32_t)__builtin_clz(p[i]);
-				bits += (uint32_t)__builtin_popcount(p[i]);
+		/* Past a site: move on, and the span may be clean after all. */
+		if (c.ns != RM_FX_PAST && c.ns + 4 <= k.lo) {
+			skip_sites(&c, k.lo);
+			if (clean(&c, &k, image, total)) {
+				c.count += k.count;
+				continue;
 			}
-			if (span_clean(&c, cur + 4ull * first, cur + 4ull * last + 4)) {
-				if ((rc = add_count(&c, bits)))
-					return rc;
-			} else {
-				for (uint32_t i = 0; i < 8 * k; i++)
-					if ((p[i >> 3] >> (i & 7)) & 1)
-						if ((rc = one_fixup(&c, cur + 4ull * i)))
-							return rc;
-			}
-			cur += 4ull * last + 4;
-			p += k;
-			break;
 		}
-		case RMOD_FX_REPEAT: {
-			uint32_t w, pat;
-			if (rm_read_uleb(&p, end, &w) || rm_read_uleb(&p, end, &pat) || w == 0 ||
-			    w > RMOD_MAX_REPEAT_W || pat == 0 || (w < 32 && (pat >> w)))
-				return fail(d, RM_E_FIXUP_ENCODING, at, v, 0);
-			uint64_t n = (uint64_t)a + 2;
-			uint32_t first = (uint32_t)__builtin_ctz(pat), last = 31 - (uint32_t)__builtin_clz(pat);
-			uint64_t hi = cur + 4 * ((n - 1) * w + last) + 4;
-			if (span_clean(&c, cur + 4ull * first, hi)) {
-				if ((rc = add_count(&c, n * (uint32_t)__builtin_popcount(pat))))
-					return rc;
-			} else {
-				for (uint64_t k = 0; k < n; k++)
-					for (uint32_t i = 0; i < w; i++)
-						if ((pat >> i) & 1)
-							if ((rc = one_fixup(&c, cur + 4 * (k * w + i))))
-								return rc;
-			}
-			cur = hi;
-			break;
-		}
-		}
+		if ((rc = slow_command(&c, p, cur)))
+			return rc;
 	}
-	if (c.count != m->fixup_count)
-		return fail(d, RM_E_FIXUP_COUNT, c.count, c.count, m->fixup_count);
+	if (r < 0)
+		return fail(d, RM_E_FIXUP_ENCODING, (uint32_t)(x.p - m->fixups), k.v, 0);
+	if (c.count != total)
+		return fail(d, RM_E_FIXUP_COUNT, c.count, c.count, total);
 	return RM_OK;
 }
 

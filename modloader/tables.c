@@ -8,11 +8,13 @@ void rm_get_import(const struct rm_module *m, uint32_t i, struct rm_import *out)
 	out->hash = rm_le32(e + 4);
 	out->version = rm_le32(e + 8);
 	out->bind = e[12];
+	out->flags = e[13];
 	out->need = rm_le16(e + 14);
 	out->where = rm_le32(e + 16);
 	out->nsites = rm_le32(e + 20);
-	out->stamp = m->has_bound ? rm_le32(m->bound + RMOD_BOUND_SIZE * i) : 0;
-	out->hint = m->has_bound ? rm_le32(m->bound + RMOD_BOUND_SIZE * i + 4) : 0;
+	out->stamp = m->has_bound ? rm_le32(m->bound + m->bound_size * i) : 0;
+	out->hint = m->has_bound ? rm_le32(m->bound + m->bound_size * i + 4) : 0;
+	out->prebound = rm_prebound(m, i);
 }
 
 void rm_get_export(const struct rm_module *m, uint32_t i, struct rm_export *out)
@@ -53,31 +55,4 @@ void rm_get_site(const struct rm_module *m, uint32_t i, uint32_t *word, uint16_t
 	const uint8_t *e = m->sites + RMOD_SITE_SIZE * i;
 	*word = rm_le32(e);
 	*import = rm_le16(e + 4);
-}
-
-static int cmp(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return (int)(uint8_t)*a - (int)(uint8_t)*b;
-}
-
-int rm_find_export(const struct rm_module *m, const char *name, uint32_t hash)
-{
-	uint32_t lo = 0, hi = m->nexports;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		const uint8_t *e = m->exports + RMOD_EXPORT_SIZE * mid;
-		uint32_t h = rm_le32(e + 4);
-		int c = h < hash ? -1 : h > hash ? 1 : cmp(m->strtab + rm_le32(e), name);
-		if (c == 0)
-			return (int)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
 }

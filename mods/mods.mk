@@ -95,3 +95,8 @@ $(B)/mods/direct/%.rmod: $(B)/mods/%.rmod
 MOD_DIRECT := $(MOD_NAMES:%=$(B)/mods/direct/%.rmod)
 compare: all synth $(MOD_DIRECT)
 	$(PY) scripts/compare-report
+
+# Early boot in five configurations, 100 modules (docs/BOOT.md).
+.PHONY: boot-bench
+boot-bench: all
+	$(PY) scripts/boot-bench

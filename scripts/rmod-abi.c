@@ -71,7 +71,7 @@ static void load_exports(struct abi *a, const char *path)
 	size_t n;
 	uint8_t *buf = read_file(path, &n);
 	int is_elf = n >= 4 && !memcmp(buf, ELFMAG, 4);
-	free(buf);
+	xfree(buf);
 	if (is_elf && !is_kernel_elf(path)) {
 		struct conv_opts o;
 		struct mod_desc d;
@@ -83,7 +83,7 @@ static void load_exports(struct abi *a, const char *path)
 			char *t = symver_text(sv, d.exports[i].name);
 			abi_add(a, d.exports[i].name, d.exports[i].version,
 				d.exports[i].kind == RMOD_EXP_DATA ? "data" : "func", d.name, t);
-			free(t);
+			xfree(t);
 		}
 		symver_close(sv);
 		return;
@@ -95,7 +95,7 @@ static void load_exports(struct abi *a, const char *path)
 		char *t = sv ? symver_text(sv, ps.v[i].name) : NULL;
 		abi_add(a, ps.v[i].name, ps.v[i].version,
 			ps.v[i].kind == RMOD_EXP_DATA ? "data" : "func", ps.v[i].provider, t);
-		free(t);
+		xfree(t);
 	}
 	if (sv)
 		symver_close(sv);
@@ -152,7 +152,7 @@ static void read_abi(struct abi *a, const char *path)
 		if (!save)
 			break;
 	}
-	free(text);
+	xfree(text);
 }
 
 static const struct abi_ent *find(const struct abi *a, const char *name)
@@ -179,7 +179,7 @@ static char *struct_body(const char *text, const char *tag, const char *name)
 		else if (*q == '}' && --depth == 0)
 			break;
 	}
-	return strndup(p + 1, (size_t)(q - p - 1));
+	return xstrndup(p + 1, (size_t)(q - p - 1));
 }
 
 /* Members of a struct body, split at ';' outside braces and parentheses. */
@@ -197,7 +197,7 @@ static size_t members(const char *body, char ***out)
 		else if ((*q == ';' && depth == 0) || !*q) {
 			if (q > start) {
 				*out = xrealloc(*out, (n + 1) * sizeof(char *));
-				(*out)[n++] = strndup(start, (size_t)(q - start));
+				(*out)[n++] = xstrndup(start, (size_t)(q - start));
 			}
 			start = q + 1;
 			if (!*q)
@@ -245,8 +245,8 @@ static void explain(const char *old, const char *new)
 			}
 			said = 1;
 		}
-		free(a);
-		free(b);
+		xfree(a);
+		xfree(b);
 	}
 	if (!said)
 		printf("  type was: %s\n  type now: %s\n", old, new);
@@ -311,6 +311,8 @@ static int cmd_check(int argc, char **argv)
 			struct rm_import im;
 			rm_get_import(&m, j, &im);
 			const struct provided *p = providers_find(&ps, im.name);
+			if (!p && (im.flags & RMOD_IMPORT_WEAK))
+				continue; /* optional: checked only when someone provides it */
 			if (!p) {
 				printf("%s: unresolved import '%s'\n", m.name, im.name);
 				problems++;
@@ -323,7 +325,7 @@ static int cmd_check(int argc, char **argv)
 				printf("%s: warning: symbol %s is unversioned\n", m.name, im.name);
 			}
 		}
-		free(buf);
+		xfree(buf);
 	}
 	printf("%d problem%s\n", problems, problems == 1 ? "" : "s");
 	return problems != 0;

@@ -80,10 +80,10 @@ int main(int argc, char **argv)
 			printf("%-14s %8u %9u %10.0f %10.0f %10.0f %9.2f %9.2f\n", m.name, m.fixup_count,
 			       m.image_size, cp * 1e9, rb * 1e9, bd * 1e9, rb / cp, bd / cp);
 		}
-		free(img);
-		free(copy);
-		free(addrs);
-		free(file);
+		xfree(img);
+		xfree(copy);
+		xfree(addrs);
+		xfree(file);
 	}
 	return 0;
 }

@@ -82,6 +82,9 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 	printf("  Flags:         0x%x (bind %s%s)\n", m->flags,
 	       m->flags & RMOD_F_BIND_DIRECT ? "direct" : "iat",
 	       m->flags & RMOD_F_HAS_SYMS ? ", symbols" : "");
+	if (m->pref_base || m->flags & RMOD_F_PREBOUND)
+		printf("  Prelinked at:  0x%08x%s\n", m->pref_base,
+		       m->flags & RMOD_F_PREBOUND ? " (imports prebound)" : "");
 	printf("  Name:          %s\n", m->name);
 	printf("  Description:   %s\n", m->desc);
 	printf("  Image size:    0x%x\n", m->image_size);
@@ -134,12 +137,17 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 		char hint[24] = "-";
 		if (im.stamp)
 			snprintf(hint, sizeof(hint), "%u@%08x", im.hint, im.stamp);
+		char weak[40];
+		snprintf(weak, sizeof(weak), "%s", im.flags & RMOD_IMPORT_WEAK ? " (weak)" : "");
+		if (m->flags & RMOD_F_PREBOUND)
+			snprintf(weak + strlen(weak), sizeof(weak) - strlen(weak), " = 0x%08x",
+				 im.prebound);
 		if (im.bind == RMOD_BIND_IAT)
-			printf("  %-4u 0x%08x 0x%08x iat   0x%08x %-16s %s\n", i, im.hash,
-			       im.version, im.where, hint, im.name);
+			printf("  %-4u 0x%08x 0x%08x iat   0x%08x %-16s %s%s\n", i, im.hash,
+			       im.version, im.where, hint, im.name, weak);
 		else
-			printf("  %-4u 0x%08x 0x%08x sites %-10u %-16s %s\n", i, im.hash,
-			       im.version, im.nsites, hint, im.name);
+			printf("  %-4u 0x%08x 0x%08x sites %-10u %-16s %s%s\n", i, im.hash,
+			       im.version, im.nsites, hint, im.name, weak);
 	}
 	printf("\nExports (%u):\n", m->nexports);
 	if (m->nexports)
@@ -176,6 +184,8 @@ static void print_json(const char *path, const struct rm_module *m, const struct
 	printf(", \"file_size\": %u, \"version\": %u, \"flags\": %u, \"bind\": \"%s\", ",
 	       m->file_size, rm_le16(m->file + RMOD_H_VERSION), m->flags,
 	       m->flags & RMOD_F_BIND_DIRECT ? "direct" : "iat");
+	printf("\"pref_base\": %u, \"prebound\": %s, ", m->pref_base,
+	       m->flags & RMOD_F_PREBOUND ? "true" : "false");
 	printf("\"name\": ");
 	js(m->name);
 	printf(", \"description\": ");
@@ -221,9 +231,11 @@ static void print_json(const char *path, const struct rm_module *m, const struct
 		printf("%s{\"name\": ", i ? ", " : "");
 		js(im.name);
 		printf(", \"hash\": %u, \"version\": %u, \"bind\": \"%s\", \"slot\": %u, "
-		       "\"nsites\": %u, \"stamp\": %u, \"hint\": %u, \"need\": ",
+		       "\"nsites\": %u, \"stamp\": %u, \"hint\": %u, \"weak\": %s, "
+		       "\"prebound_addr\": %u, \"need\": ",
 		       im.hash, im.version, im.bind == RMOD_BIND_IAT ? "iat" : "sites",
-		       im.bind == RMOD_BIND_IAT ? im.where : 0, im.nsites, im.stamp, im.hint);
+		       im.bind == RMOD_BIND_IAT ? im.where : 0, im.nsites, im.stamp, im.hint,
+		       im.flags & RMOD_IMPORT_WEAK ? "true" : "false", im.prebound);
 		if (im.need == RMOD_NEED_ANY)
 			printf("null}");
 		else {
@@ -300,7 +312,7 @@ int main(int argc, char **argv)
 		print_json(path, &m, &fx, &sz, list);
 	else
 		print_text(path, &m, &fx, &sz, list, deps);
-	free(fx.v);
-	free(file);
+	xfree(fx.v);
+	xfree(file);
 	return 0;
 }

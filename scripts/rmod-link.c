@@ -2,12 +2,16 @@
  * relocations ld kept into a .rmod file.
  *
  *   pass 1  ld --unresolved-symbols=ignore-all   find the imports
- *   thunks  imports.s -> imports.o                IAT mode: one jmp *slot each
+ *   imports imports.s -> imports.o                the site-import list (weak or
+ *                                                 not); IAT mode: one jmp *slot each
  *   pass 2  ld --defsym=IMPORT=0 (site imports)   the module.elf we convert
  *   probe   the same link at a second base        every word that moved must
  *                                                 be a fixup we know (catches
  *                                                 ld-made words such as GOT
  *                                                 entries, which carry no relocs)
+ *
+ * --from-elf converts a base-0 module.elf alone, without a probe link, so
+ * it refuses GOT references (GOT32/GOT32X) rather than miss their words.
  */
 #include <errno.h>
 #include <ftw.h>
@@ -98,7 +102,7 @@ static void copy_file(const char *from, const char *to)
 	size_t n;
 	uint8_t *b = read_file(from, &n);
 	write_file(to, b, n);
-	free(b);
+	xfree(b);
 }
 
 /* Shell-quote a path for link.sh. */
@@ -143,7 +147,7 @@ static void write_link_sh(const char *dir, char **inputs, size_t n)
 	fputs(" \"$D/rmod-support.a\" \"$D/libgcc.a\" \"$@\"\n", f);
 	fclose(f);
 	chmod(p, 0755);
-	free(p);
+	xfree(p);
 }
 
 static int link_at(const char *dir, uint32_t base, const char *out, char **extra, size_t nextra)
@@ -158,14 +162,17 @@ static int link_at(const char *dir, uint32_t base, const char *out, char **extra
 	for (size_t i = 0; i < nextra; i++)
 		argv[4 + i] = extra[i];
 	int rc = run(argv);
-	free(argv[1]);
-	free(argv);
+	xfree(argv[1]);
+	xfree(argv);
 	return rc;
 }
 
-/* IAT mode: a thunk per called-only import, in the sorted order the
- * format gives IAT slots. */
-static void write_thunks(const char *dir, char **names, size_t n)
+/* imports.o: the list of site imports (.rmod_imports, which tells the
+ * conversion that these absolute-0 symbols are imports, and which are
+ * weak), and in IAT mode a thunk per called-only import, in the sorted
+ * order the format gives IAT slots. */
+static void write_imports(const char *dir, char **names, size_t n, const struct undef *sites,
+			  size_t nsites)
 {
 	struct mod_import *imp = xcalloc(n, sizeof(*imp));
 	for (size_t i = 0; i < n; i++)
@@ -175,8 +182,12 @@ static void write_thunks(const char *dir, char **names, size_t n)
 	FILE *f = fopen(p, "w");
 	if (!f)
 		die("%s: %s", p, strerror(errno));
-	fputs("# Written by rmod-link: IAT thunks for imported functions.\n"
+	fputs("# Written by rmod-link: site imports and IAT thunks for imported functions.\n"
 	      "\t.section .note.GNU-stack,\"\",@progbits\n", f);
+	if (nsites)
+		fputs("\t.section .rmod_imports,\"\",@progbits\n", f);
+	for (size_t i = 0; i < nsites; i++)
+		fprintf(f, "\t.asciz \"%s=%s\"\n", sites[i].weak ? "weak" : "site", sites[i].name);
 	for (size_t i = 0; i < n; i++) {
 		const char *s = imp[i].name;
 		fprintf(f,
@@ -193,18 +204,22 @@ static void write_thunks(const char *dir, char **names, size_t n)
 	char *argv[] = {"as", "--32", "-o", o, p, NULL};
 	if (run(argv))
 		die("assembling %s failed", p);
-	free(o);
-	free(p);
-	free(imp);
+	xfree(o);
+	xfree(p);
+	xfree(imp);
 }
 
 /* Link again at PROBE_BASE with every site import at its own address,
  * and reconcile (lib/probe_link.c). */
-static void probe_check(const char *dir, struct mod_desc *d, char **names, size_t n)
+static void probe_check(const char *dir, struct mod_desc *d, const struct undef *sites,
+			size_t n)
 {
-	char **extra = xcalloc(n ? n : 1, sizeof(char *));
-	uint32_t *vals = xcalloc(n ? n : 1, sizeof(uint32_t));
+	char **extra = xcalloc(n, sizeof(char *)), **names = xcalloc(n, sizeof(char *));
+	uint32_t *vals = xcalloc(n, sizeof(uint32_t));
+	int *weak = xcalloc(n, sizeof(int));
 	for (size_t i = 0; i < n; i++) {
+		names[i] = sites[i].name;
+		weak[i] = sites[i].weak;
 		size_t len = strlen(names[i]) + 32;
 		vals[i] = PROBE_IMPORT0 + (uint32_t)(i + 1) * 0x1010u;
 		extra[i] = xmalloc(len);
@@ -219,18 +234,20 @@ static void probe_check(const char *dir, struct mod_desc *d, char **names, size_
 	if (size != d->mem_size)
 		die("probe link at 0x%x has a different layout (%u vs %u bytes)", PROBE_BASE, size,
 		    d->mem_size);
-	struct probe pr = {PROBE_BASE, img, names, vals, n};
+	struct probe pr = {PROBE_BASE, img, names, vals, weak, n};
 	probe_reconcile(d, &pr);
 	size_t bad = sort_offsets(d->fixups, d->nfixups);
 	if (bad)
 		die("overlapping base fixups at 0x%x", d->fixups[bad - 1]);
 	remove(path);
-	free(path);
-	free(img);
+	xfree(path);
+	xfree(img);
 	for (size_t i = 0; i < n; i++)
-		free(extra[i]);
-	free(extra);
-	free(vals);
+		xfree(extra[i]);
+	xfree(extra);
+	xfree(names);
+	xfree(vals);
+	xfree(weak);
 }
 
 /* What every module may need and no input provides: the hidden
@@ -255,9 +272,9 @@ static void write_support(const char *dir)
 	char *ar[] = {"ar", "rcsD", lib, obj, NULL};
 	if (run(as) || run(ar))
 		die("building %s failed", lib);
-	free(src);
-	free(obj);
-	free(lib);
+	xfree(src);
+	xfree(obj);
+	xfree(lib);
 }
 
 /* The 32-bit libgcc (gcc-multilib) for __udivdi3 and friends. */
@@ -277,7 +294,7 @@ static void copy_libgcc(const char *dir)
 		die("%s: 32-bit libgcc not found (is gcc-multilib installed?)", path);
 	char *to = path_in(dir, "libgcc.a");
 	copy_file(path, to);
-	free(to);
+	xfree(to);
 }
 
 /* Record which provider each import comes from (the module's needs) and
@@ -289,6 +306,8 @@ static void resolve_providers(struct mod_desc *d, const struct provider_set *ps,
 	for (size_t i = 0; i < d->nimports; i++) {
 		struct mod_import *im = &d->imports[i];
 		const struct provided *p = providers_find(ps, im->name);
+		if (!p && im->weak)
+			continue; /* optional: binds 0 unless someone exports it */
 		if (!p) {
 			if (missing.len)
 				buf_put(&missing, ", ", 2);
@@ -299,7 +318,9 @@ static void resolve_providers(struct mod_desc *d, const struct provider_set *ps,
 			die("import '%s' is called but %s exports it as data", im->name, p->provider);
 		im->stamp = p->stamp;
 		im->hint = p->hint;
-		if (!strcmp(p->provider, "kernel"))
+		/* A weak import never makes its provider a need: it binds to the
+		 * provider when that is loaded, and to 0 otherwise. */
+		if (!strcmp(p->provider, "kernel") || im->weak)
 			continue;
 		if (!strcmp(p->provider, d->name))
 			die("import '%s' would come from the module itself", im->name);
@@ -319,7 +340,7 @@ static void resolve_providers(struct mod_desc *d, const struct provider_set *ps,
 		    "defer to load time): %s",
 		    (char *)missing.p);
 	}
-	free(missing.p);
+	xfree(missing.p);
 }
 
 static char **read_list(const char *path, char **list, size_t *n)
@@ -337,7 +358,7 @@ static char **read_list(const char *path, char **list, size_t *n)
 		list = xrealloc(list, (*n + 1) * sizeof(char *));
 		list[(*n)++] = xstrdup(s);
 	}
-	free(text);
+	xfree(text);
 	return list;
 }
 
@@ -403,6 +424,7 @@ int main(int argc, char **argv)
 	if (from_elf) {
 		if (optind != argc)
 			die("--from-elf takes no other inputs");
+		o.elf_only = 1;
 		elf_to_module(from_elf, &o, &d);
 	} else {
 		if (optind == argc)
@@ -427,14 +449,14 @@ int main(int argc, char **argv)
 			if (!strcmp(base_name(inputs[i]), "libgcc.a") ||
 			    !strncmp(base_name(inputs[i]), "rmod-support.", 13))
 				die("%s: name reserved for rmod-link's own files", inputs[i]);
-			check_input(inputs[i]);
+			input_hidden_globals(inputs[i], &o.hidden, &o.nhidden);
 			char *to = path_in(dir, base_name(inputs[i]));
 			copy_file(inputs[i], to);
-			free(to);
+			xfree(to);
 		}
 		char *ld = path_in(dir, "module.ld");
 		write_file(ld, rmod_module_ld, strlen(rmod_module_ld));
-		free(ld);
+		xfree(ld);
 		char *imp_o = path_in(dir, "imports.o");
 		remove(imp_o);
 		write_link_sh(dir, inputs, ninputs);
@@ -448,25 +470,27 @@ int main(int argc, char **argv)
 		size_t nu;
 		struct undef *u = elf_undefined(pass1, &nu);
 		remove(pass1);
-		char **thunks = NULL, **extra = NULL, **sites = NULL;
+		char **thunks = NULL, **extra = NULL;
+		struct undef *site_u = NULL;
 		size_t nthunks = 0, nextra = 0;
 		for (size_t i = 0; i < nu; i++) {
 			/* Only a symbol that is just called can go through a thunk;
-			 * address-taken, data and GOT references bind at the site. */
-			if (!o.bind_direct && !u[i].abs_refs && !u[i].other_refs) {
+			 * address-taken, data and GOT references bind at the site,
+			 * and so do weak ones, which must read as 0 when absent. */
+			if (!o.bind_direct && !u[i].abs_refs && !u[i].other_refs && !u[i].weak) {
 				thunks = xrealloc(thunks, (nthunks + 1) * sizeof(char *));
 				thunks[nthunks++] = u[i].name;
 			} else {
 				size_t n = strlen(u[i].name) + 16;
 				extra = xrealloc(extra, (nextra + 1) * sizeof(char *));
-				sites = xrealloc(sites, (nextra + 1) * sizeof(char *));
-				sites[nextra] = u[i].name;
+				site_u = xrealloc(site_u, (nextra + 1) * sizeof(*site_u));
+				site_u[nextra] = u[i];
 				extra[nextra] = xmalloc(n);
 				snprintf(extra[nextra++], n, "--defsym=\"%s\"=0", u[i].name);
 			}
 		}
-		if (nthunks)
-			write_thunks(dir, thunks, nthunks);
+		if (nthunks || nextra)
+			write_imports(dir, thunks, nthunks, site_u, nextra);
 		char *elf = path_in(dir, "module.elf");
 		if (link_at(dir, 0, elf, extra, nextra))
 			die("ld failed");
@@ -475,10 +499,13 @@ int main(int argc, char **argv)
 		snprintf(label, ln, "%s (linked at 0)", out);
 		o.label = label;
 		elf_to_module(elf, &o, &d);
-		probe_check(dir, &d, sites, nextra);
-		free(elf);
-		free(imp_o);
-		free(pass1);
+		size_t before = d.nimports;
+		probe_check(dir, &d, site_u, nextra);
+		if (d.nimports != before) /* imports only GOT entries refer to */
+			elf_versions(elf, &d);
+		xfree(elf);
+		xfree(imp_o);
+		xfree(pass1);
 	}
 
 	/* Without providers rmod-link cannot know what the kernel offers,

@@ -12,6 +12,7 @@
 struct imp {
 	char *name;
 	uint32_t addr;
+	uint16_t kind;
 };
 
 struct imports {
@@ -27,8 +28,8 @@ static int resolve(void *ctx, const struct rm_module *m, const struct rm_import 
 	for (size_t i = 0; i < l->n; i++) {
 		if (!strcmp(l->v[i].name, imp->name)) {
 			out->addr = l->v[i].addr;
-			/* The host knows no kinds or versions: take the import's. */
-			out->kind = RMOD_EXP_FUNC;
+			/* The host knows no versions: take the import's. */
+			out->kind = l->v[i].kind;
 			out->version = imp->version;
 			return RM_OK;
 		}
@@ -38,7 +39,7 @@ static int resolve(void *ctx, const struct rm_module *m, const struct rm_import 
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: rmod-load --base ADDR [--import NAME=ADDR]... -o IMAGE.bin "
+	fprintf(stderr, "usage: rmod-load --base ADDR [--import NAME=ADDR[:data]]... -o IMAGE.bin "
 			"MOD.rmod\n");
 	exit(2);
 }
@@ -61,13 +62,24 @@ int main(int argc, char **argv)
 			have_base = 1;
 			break;
 		case 'i': {
+			/* NAME=ADDR is a function; NAME=ADDR:data a data export. */
 			char *eq = strchr(optarg, '=');
 			uint32_t a;
-			if (!eq || eq == optarg || parse_u32(eq + 1, &a))
-				die("--import: '%s' is not NAME=ADDR", optarg);
+			if (!eq || eq == optarg)
+				die("--import: '%s' is not NAME=ADDR[:data]", optarg);
+			char *addr = xstrdup(eq + 1), *colon = strchr(addr, ':');
+			uint16_t kind = RMOD_EXP_FUNC;
+			if (colon && !strcmp(colon, ":data")) {
+				*colon = 0;
+				kind = RMOD_EXP_DATA;
+			}
+			if (parse_u32(addr, &a))
+				die("--import: '%s' is not NAME=ADDR[:data]", optarg);
+			xfree(addr);
 			l.v = xrealloc(l.v, (l.n + 1) * sizeof(*l.v));
 			l.v[l.n].name = xstrdup(optarg);
 			l.v[l.n].name[eq - optarg] = 0;
+			l.v[l.n].kind = kind;
 			l.v[l.n++].addr = a;
 			break;
 		}
@@ -97,8 +109,8 @@ int main(int argc, char **argv)
 	rm_rebase(&m, img, base);
 	rm_bind(&m, img, base, addrs);
 	write_file(out, img, m.mem_size);
-	free(img);
-	free(addrs);
-	free(file);
+	xfree(img);
+	xfree(addrs);
+	xfree(file);
 	return 0;
 }

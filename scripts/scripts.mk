@@ -3,7 +3,7 @@ HOST_OBJ := $(B)/host
 HOST_LIB_SRCS := $(wildcard scripts/lib/*.c)
 HOST_LIB_OBJS := $(HOST_LIB_SRCS:scripts/lib/%.c=$(HOST_OBJ)/lib/%.o) \
 	$(CORE_SRCS:modloader/%.c=$(HOST_OBJ)/core/%.o)
-TOOLS := rmod-link rmod-load rmod-dump rmod-bench rmod-abi
+TOOLS := rmod-link rmod-load rmod-dump rmod-bench rmod-abi rmod-prelink rmod-collect
 
 .PHONY: tools
 tools: $(TOOLS:%=$(B)/bin/%)

@@ -149,6 +149,30 @@ def test_check_names_every_problem(changed, tmp_path):
     assert ok.returncode == 0, ok.stdout
 
 
+def test_check_weak_import_only_when_present(changed, tmp_path):
+    """A weak import nobody provides is no problem; one that is provided is
+    checked like any other."""
+    tree, kernel = changed
+    new = tmp_path / "new.abi"
+    dump(kernel, new)
+    c = tmp_path / "weakabi.c"
+    c.write_text('#include "rmod/kernel.h"\n#include "rmod/module.h"\n#pragma weak kernel_stats\n'
+                 "extern int no_such_export(void) __attribute__((weak));\n"
+                 "static int i(void) { struct kstats s;\n"
+                 "  return (no_such_export ? no_such_export() : 0) +\n"
+                 "         (kernel_stats ? kernel_stats(&s) : 0); }\nRMOD_INIT(i);\n")
+    run(["gcc", *module_cflags(), "-c", c, "-o", tmp_path / "weakabi.o"])
+    m = tmp_path / "weakabi.rmod"
+    run([tool("rmod-link"), "-o", m, tmp_path / "weakabi.o"])
+    ok = run([tool("rmod-abi"), "check", "--abi", ROOT / "abi/kernel.abi", m], check=False)
+    assert ok.returncode == 0, ok.stdout
+    assert "0 problems" in ok.stdout and "no_such_export" not in ok.stdout
+    bad = run([tool("rmod-abi"), "check", "--abi", new, m], check=False)
+    assert bad.returncode == 1, bad.stdout
+    assert "weakabi: disagrees about version of symbol kernel_stats" in bad.stdout
+    assert "1 problem\n" in bad.stdout
+
+
 def test_module_without_debug_info_loads_unversioned(tmp_path):
     flags = [f for f in module_cflags() if f != "-g"]
     m = stats_module(tmp_path, "nodebug", flags)

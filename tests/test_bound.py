@@ -1,7 +1,8 @@
 """Bound-import hints (the BOUND table): rmod-link records each import's
 index in its provider's export table and that table's stamp; the kernel
 takes the entry directly when the stamp matches and looks the name up
-when it does not.  A stale hint must cost a lookup, never a wrong binding."""
+when it does not.  A stale hint must cost a lookup, not a wrong binding
+(barring a collision of both the 32-bit stamp and the 32-bit hash)."""
 import re
 
 from conftest import BUILD, MODS, dump_json, module_cflags, qemu, run, tool

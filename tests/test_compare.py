@@ -76,6 +76,10 @@ def test_compare_csv_counts_agree_with_readelf_and_rmod_dump():
         assert int(r["fixup_bytes"]) == info["fixup_bytes"]
         assert int(r["iat_slots"]) == info["iat_slots"]
         assert int(r["rmod_file_iat"]) == os.path.getsize(rm)
+        # The floor is a floor: no real loader's copy + rebase beats it.
+        if int(r["fixups"]) >= 1000:
+            assert int(r["floor"]) <= int(r["iat_copy"]) + int(r["iat_rebase"]), name
+        assert int(r["floor"]) == int(r["floor_copy"]) + int(r["floor_adds"]), name
 
 
 def test_instruction_counts_repeat_exactly(tmp_path, built):
@@ -89,3 +93,40 @@ def test_instruction_counts_repeat_exactly(tmp_path, built):
         outs.append((out / "compare.csv").read_text())
     assert outs[0] == outs[1]
     assert "consumer" in outs[0] and "tables" in outs[0]
+
+
+def documented_trace(kind):
+    """The trace block for kind ("etrel" or "rmod") in docs/COMPARE.md."""
+    text = (BUILD.parent / "docs" / "COMPARE.md").read_text()
+    m = re.search(rf"^```trace {kind}\n(.*?)^```", text, re.M | re.S)
+    assert m, f"docs/COMPARE.md has no trace block for {kind}"
+    return m.group(1).strip().splitlines()
+
+
+@pytest.mark.parametrize("kind,form", [("etrel", "ko"), ("rmod", "rmod")])
+def test_phase_windows_match_compare_md(kind, form, built):
+    """Each step of a load runs in the phase COMPARE.md says, in that order,
+    for both loaders: a step moved across a timed window fails here."""
+    files = [MODS / f"provider.{form}", MODS / f"consumer.{form}"]
+    rc, out = qemu(files, ["insmod provider", "trace on", "insmod consumer", "trace show",
+                           "halt 0"], args=["--no-autoload"])
+    assert rc == 0, out
+    got = re.findall(r"^trace: (.*)$", out, re.M)
+    assert got and got[-1] == "end", out
+    assert got[:-1] == documented_trace(kind)
+
+
+def test_each_file_is_parsed_once_inside_its_validate(built):
+    """insmod consumer with its provider not loaded: the dependency walk
+    reuses each file's one parse, which runs inside that file's validate."""
+    files = [MODS / "provider.rmod", MODS / "consumer.rmod"]
+    rc, out = qemu(files, ["trace on", "insmod consumer", "trace show", "halt 0"],
+                   args=["--no-autoload"])
+    assert rc == 0 and "insmod: consumer loaded" in out, out
+    lines = re.findall(r"^trace: (\S+) (\S+): (.*)$", out, re.M)
+    parses = [(who, ph) for who, ph, steps in lines for s in steps.split() if s == "parse"]
+    assert sorted(parses) == [("consumer", "validate"), ("provider", "validate")], lines
+    # The provider is opened and loaded while the consumer waits, untimed.
+    order = [(who, ph) for who, ph, _ in lines]
+    assert order.index(("consumer", "validate")) < order.index(("provider", "validate"))
+    assert order.index(("provider", "init")) < order.index(("consumer", "bind"))

@@ -4,7 +4,7 @@ B.  For every in-tree module, both bind modes, 20+ random page-aligned
 bases each, rmod-load's image is compared with link.sh's ELF."""
 import pytest
 
-from conftest import IN_TREE, MODS, dump_json, run, tool
+from conftest import IN_TREE, MODS, dump_json, module_cflags, run, tool
 from differential import check_against_ld
 from elfimage import defsym, elf_image
 
@@ -63,3 +63,43 @@ def test_synthetic_modules_match_gnu_ld(size, tmp_path, built):
     temps, out = tmp_path / "temps", tmp_path / f"synth{size}.rmod"
     run([tool("rmod-link"), "--save-temps", temps, "-o", out, obj])
     check_against_ld(out, temps, tmp_path, f"synth{size}", 4)
+
+
+WEAK_SRC = """
+extern void hook(void) __attribute__((weak));
+extern int wdata __attribute__((weak));
+extern int strong;
+int call_hook(void) { if (hook) { hook(); return 1; } return 0; }
+void *hook_addr(void) { return (void *)hook; }
+int *wdata_addr(void) { return &wdata; }
+int get(void) { return strong + (&wdata ? wdata : 0); }
+"""
+
+
+PIC_FLAGS = {"nopic": [], "pic": ["-fPIC"],
+             # GOT entries ld writes without relocations: only the probe link sees them
+             "pic-norelax": ["-fPIC", "-Wa,-mrelax-relocations=no"]}
+
+
+@pytest.mark.parametrize("pic", sorted(PIC_FLAGS))
+@pytest.mark.parametrize("mode", ["direct", "iat"])
+@pytest.mark.parametrize("present", [True, False])
+def test_weak_imports_match_gnu_ld(present, mode, pic, tmp_path, built):
+    """A weak undefined symbol is an optional import: present, it binds to
+    the address given (ld: --defsym); absent, to 0 (ld: no definition),
+    never a refusal."""
+    c = tmp_path / "weak.c"
+    c.write_text(WEAK_SRC)
+    o = tmp_path / "weak.o"
+    run(["gcc", *module_cflags(), *PIC_FLAGS[pic], "-c", c, "-o", o])
+    temps, out = tmp_path / "temps", tmp_path / "weak.rmod"
+    run([tool("rmod-link"), "--bind", mode, "--save-temps", temps, "-o", out, o])
+    info = dump_json(out)
+    weak = {i["name"]: i["weak"] for i in info["imports"]}
+    assert weak == {"hook": True, "wdata": True, "strong": False}
+    # Versioned from the module's DWARF, however the import was found.
+    assert all(i["version"] for i in info["imports"]), info["imports"]
+    # Weak imports bind at their sites, so that an absent one reads as 0.
+    assert all(i["bind"] == "sites" for i in info["imports"] if i["weak"])
+    absent = () if present else ("hook", "wdata")
+    check_against_ld(out, temps, tmp_path, f"weak/{present}/{mode}/{pic}", 6, absent)

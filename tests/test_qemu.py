@@ -147,3 +147,48 @@ def test_bad_modules_refused_with_one_line_and_kernel_stays_usable(tmp_path):
     assert len(heaps) == len(files) + 2
     assert len(set(heaps)) == 1, heaps  # every refusal left the heap at baseline
     assert "hello: init:" in out and re.search(r"^hello\s+0x", out, re.M)
+
+
+@pytest.mark.parametrize("form", ["rmod", "ko"])
+def test_insmod_noinit_loads_without_running_init_or_exit(form):
+    """The measurement path: insmod --noinit writes the image but runs
+    neither init nor, at rmmod, exit; the heap returns to its baseline."""
+    rc, out = qemu([MODS / f"hello.{form}"],
+                   ["stats", "insmod --noinit hello", "lsmod", "rmmod hello", "stats",
+                    "insmod --noinit", "halt 0"], args=["--no-autoload"])
+    assert rc == 0, out
+    assert re.search(r"^insmod: hello loaded at 0x[0-9a-f]{8} \(init not run\)$", out, re.M), out
+    assert "hello" in lsmod(out)
+    assert "hello: init" not in out and "hello: exit" not in out
+    assert "rmmod: hello unloaded" in out
+    heaps = heap_in_use(out)
+    assert heaps[0] == heaps[-1], heaps
+    assert "insmod: usage: insmod [--noinit] NAME" in out
+
+
+def test_absent_weak_import_loads_and_reads_null(tmp_path):
+    """Weak undefined symbols are optional imports: one nobody exports
+    binds to 0 (the module sees NULL and skips it), one the kernel exports
+    binds to it; neither stops the link or the load."""
+    c = tmp_path / "weakuser.c"
+    c.write_text('#include "rmod/kernel.h"\n#include "rmod/module.h"\n'
+                 'RMOD_NAME("weakuser");\n#pragma weak kfree\n'
+                 'extern void no_such_hook(void) __attribute__((weak));\n'
+                 'extern int no_such_data __attribute__((weak));\n'
+                 'static int init(void) {\n'
+                 '  if (no_such_hook) no_such_hook();\n'
+                 '  kprintf("weakuser: hook=%x data=%x kfree=%s\\n", (unsigned)no_such_hook,\n'
+                 '          (unsigned)&no_such_data, kfree ? "present" : "absent");\n'
+                 '  return 0;\n}\nRMOD_INIT(init);\n')
+    o = tmp_path / "weakuser.o"
+    run(["gcc", *module_cflags(), "-c", c, "-o", o])
+    out = tmp_path / "weakuser.rmod"
+    run([tool("rmod-link"), "--provider", MODS.parent / "kernel.elf", "-o", out, o])
+    weak = {i["name"]: i["weak"] for i in dump_json(out)["imports"]}
+    assert weak == {"no_such_hook": True, "no_such_data": True, "kfree": True, "kprintf": False}
+    rc, text = qemu([out], ["stats", "insmod weakuser", "rmmod weakuser", "stats", "halt 0"],
+                    args=["--no-autoload"])
+    assert rc == 0, text
+    assert "weakuser: hook=0 data=0 kfree=present" in text, text
+    heap = heap_in_use(text)
+    assert len(heap) == 2 and heap[0] == heap[1], text

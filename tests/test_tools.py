@@ -1,11 +1,13 @@
 """Host tools: rmod-link, rmod-load and rmod-dump behaviour, including
 bad input, which must give one clear line and a non-zero exit."""
 import re
+import struct
 import subprocess
 
 import pytest
 
 from conftest import MODS, ROOT, dump_json, module_cflags, run, tool
+from differential import check_against_ld
 import rmodfile
 
 
@@ -159,3 +161,147 @@ def test_fixup_encoding_beats_relr_and_pe(built):
         info = dump_json(rm)
         assert info["fixup_bytes"] <= info["relr_bytes"], rm.name
         assert info["fixup_bytes"] < info["pe_reloc_bytes"] or info["fixup_count"] == 0, rm.name
+
+
+WEAK_SRC = ('extern void hook(void) __attribute__((weak));\n'
+            'extern int wdata __attribute__((weak));\nextern int strong;\n'
+            'int f(void) { return (hook ? 1 : 0) + (&wdata ? wdata : 0) + strong; }\n')
+
+
+def test_weak_imports_are_marked_in_both_link_paths(tmp_path, built):
+    o = compile_c(tmp_path, "weak", WEAK_SRC)
+    out = tmp_path / "weak.rmod"
+    run([tool("rmod-link"), "--save-temps", tmp_path / "t", "-o", out, o])
+    info = dump_json(out)
+    assert {i["name"]: i["weak"] for i in info["imports"]} == \
+        {"hook": True, "wdata": True, "strong": False}
+    text = run([tool("rmod-dump"), out]).stdout
+    assert re.search(r"^  \d+ .* hook \(weak\)$", text, re.M), text
+    assert re.search(r"^  \d+ .* strong$", text, re.M), text
+    # --from-elf reads the same list from the ELF (.rmod_imports).
+    again = tmp_path / "again.rmod"
+    run([tool("rmod-link"), "--from-elf", tmp_path / "t" / "module.elf", "-o", again])
+    info2 = dump_json(again)
+    for k in ("imports", "sites", "fixups"):
+        assert info2[k] == info[k], k
+    # Absent weak imports bind 0 on the host too; an absent strong one is refused.
+    assert load(out, tmp_path, "strong=0x1000").returncode == 0
+    one_line_error(load(out, tmp_path, "hook=0x2000"), "unresolved import 'strong'")
+
+
+def test_import_flags_other_than_weak_are_refused(tmp_path, built):
+    data = bytearray((MODS / "consumer.rmod").read_bytes())
+    io, _ = rmodfile.table(data, "imports")
+    for flags, ok in ((1, True), (2, False), (0x80, False)):
+        b = bytearray(data)
+        b[io + 13] = flags
+        f = tmp_path / f"flags{flags}.rmod"
+        f.write_bytes(rmodfile.fix_crc(b))
+        p = run([tool("rmod-dump"), f], check=False)
+        if ok:
+            assert p.returncode == 0, p.stderr
+        else:
+            one_line_error(p, "RM_E_IMPORT")
+
+
+def test_from_elf_refuses_got_words_it_cannot_see(tmp_path, built):
+    """GOT entries are words ld writes without relocations; only the probe
+    link finds them, so --from-elf must refuse rather than drop them."""
+    c = tmp_path / "g.c"
+    c.write_text("int x, y; int *gp(void) { return &x; } int gy(void) { return y; }\n")
+    o = tmp_path / "g.o"
+    run(["gcc", "-m32", "-O2", "-fPIC", "-Wa,-mrelax-relocations=no", "-c", c, "-o", o])
+    out = tmp_path / "g.rmod"
+    run([tool("rmod-link"), "--save-temps", tmp_path / "t", "-o", out, o])
+    assert len(dump_json(out)["fixups"]) == 2  # the two GOT entries
+    again = tmp_path / "again.rmod"
+    p = run([tool("rmod-link"), "--from-elf", tmp_path / "t" / "module.elf", "-o", again],
+            check=False)
+    one_line_error(p, ".text+0xc", "R_386_GOT32", "GOT")
+    assert not again.exists()
+
+
+def test_absolute_zero_symbol_is_a_constant_not_an_import(tmp_path, built):
+    """Imports are the undefined symbols (and rmod-link's own list of them),
+    not every global absolute symbol that happens to be 0."""
+    o = compile_c(tmp_path, "usezero", "extern char zero[], one[];\n"
+                  "char *z(void) { return zero; }\nchar *w(void) { return one; }\n")
+    asm = tmp_path / "zero.s"
+    asm.write_text(".globl zero\n.set zero, 0\n.globl one\n.set one, 1\n"
+                   ".section .note.GNU-stack,\"\",@progbits\n")
+    ao = tmp_path / "zero.o"
+    run(["as", "--32", "-o", ao, asm])
+    out = tmp_path / "z.rmod"
+    run([tool("rmod-link"), "--save-temps", tmp_path / "t", "-o", out, o, ao])
+    info = dump_json(out)
+    assert info["imports"] == [] and info["sites"] == []
+    assert load(out, tmp_path).returncode == 0
+    check_against_ld(out, tmp_path / "t", tmp_path, "zero", 4)
+
+
+def test_empty_iat_refuses_no_fixup_beside_it(tmp_path, built):
+    """An empty IAT at X covers no byte: fixups at X-3..X-1 are valid."""
+    o = compile_c(tmp_path, "noimp", "static int x[4];\nint *tab[8] = {&x[0], &x[2]};\n")
+    mod = tmp_path / "noimp.rmod"
+    run([tool("rmod-link"), "-o", mod, o])
+    data = bytearray(mod.read_bytes())
+    assert rmodfile.u32(data, rmodfile.H["iat_start"]) == rmodfile.u32(data, rmodfile.H["iat_end"])
+    x = 16
+    rmodfile.put32(data, rmodfile.H["iat_start"], x)
+    rmodfile.put32(data, rmodfile.H["iat_end"], x)
+    for off in (x - 3, x - 2, x - 1):
+        f = tmp_path / f"at{off}.rmod"
+        f.write_bytes(rmodfile.with_fixups(data, rmodfile.uleb(off << 2), 1))
+        p = load(f, tmp_path)
+        assert p.returncode == 0, (off, p.stderr)
+        image = (tmp_path / "out.bin").read_bytes()
+        assert rmodfile.u32(image, off) - rmodfile.u32(data[rmodfile.table(data, "image")[0]:], off) \
+            == 0x400000, off
+
+
+@pytest.mark.parametrize("nimports", [64, 65])
+def test_each_import_site_count_is_checked(tmp_path, built, nimports):
+    """A site moved to another import keeps the total right but not each
+    count.  rm_parse counts up to 64 imports on its stack; rm_resolve
+    counts larger tables in its addrs array: both refuse."""
+    src = "".join(f"extern int f{i}(void);\n" for i in range(nimports))
+    src += "int all(void) { return 0" + "".join(f" + f{i}()" for i in range(nimports)) + "; }\n"
+    o = compile_c(tmp_path, "many", src)
+    mod = tmp_path / "many.rmod"
+    run([tool("rmod-link"), "--bind", "direct", "--allow-undefined", "-o", mod, o])
+    imports = [f"f{i}=0x{0x1000 + 16 * i:x}" for i in range(nimports)]
+    assert load(mod, tmp_path, *imports).returncode == 0
+    data = bytearray(mod.read_bytes())
+    so, ssz = rmodfile.table(data, "sites")
+    assert ssz // 6 == nimports
+    first = struct.unpack_from("<H", data, so + 4)[0]
+    struct.pack_into("<H", data, so + 4, (first + 1) % nimports)
+    bad = tmp_path / "bad.rmod"
+    bad.write_bytes(rmodfile.fix_crc(data))
+    one_line_error(load(bad, tmp_path, *imports), "RM_E_IMPORT")
+
+
+def test_fixup_decoder_refuses_non_minimal_uleb_and_far_spans(tmp_path, built):
+    """The one decoder: a ULEB with a redundant zero byte is malformed;
+    a command whose span would wrap 32 bits is a range error, not a span
+    that looks short (each starts after a SKIP to 16 bytes before the end
+    of the image, past its IAT)."""
+    data = (MODS / "tables.rmod").read_bytes()
+    end = rmodfile.u32(data, rmodfile.H["image_size"])
+    assert rmodfile.u32(data, rmodfile.H["iat_end"]) < end - 16
+    near = rmodfile.uleb((end - 16) << 2)
+    ALL = 0xFFFFFFFF  # a count no stream reaches, so that the range check speaks
+    cases = [(b"\x00", 1, None),  # SKIP to word 0, minimal: fine
+             (b"\x80\x00", 1, "RM_E_FIXUP_ENCODING"),  # the same, non-minimal
+             (near + rmodfile.uleb(((1 << 30) - 2) << 2 | 1), ALL, "RM_E_FIXUP_RANGE"),  # RUN
+             (near + rmodfile.uleb(((1 << 30) - 2) << 2 | 3) + b"\x01\x01", ALL,
+              "RM_E_FIXUP_RANGE"),  # REPEAT of 2^30 words
+             (near + rmodfile.uleb(((1 << 30) - 1) << 2), ALL, "RM_E_FIXUP_RANGE")]  # SKIP
+    for i, (stream, count, code) in enumerate(cases):
+        f = tmp_path / f"s{i}.rmod"
+        f.write_bytes(rmodfile.with_fixups(data, stream, count))
+        p = load(f, tmp_path, "kprintf=0x1000", "strlen=0x2000")
+        if code is None:
+            assert p.returncode == 0, p.stderr
+        else:
+            one_line_error(p, code)

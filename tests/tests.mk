@@ -3,6 +3,7 @@ PYTEST := $(PY) -m pytest
 PYTEST_ARGS ?= -q
 
 include tests/unit/libc.mk
+include tests/unit/symtab.mk
 
 # The host tools and the loader core again, under ASan and UBSan.
 ASAN_BIN := $(B)/asan/bin
@@ -17,7 +18,7 @@ $(ASAN_BIN)/%: scripts/%.c $(HOST_LIB_SRCS) $(CORE_SRCS)
 
 .PHONY: sanitize-test soak
 sanitize-test: $(ASAN_BIN)/rmod-link $(ASAN_BIN)/rmod-load $(ASAN_BIN)/rmod-dump all synth
-	cd tests && RMOD_BIN=$(CURDIR)/$(ASAN_BIN) ASAN_OPTIONS=detect_leaks=0 $(PYTEST) -q \
+	cd tests && RMOD_BIN=$(CURDIR)/$(ASAN_BIN) ASAN_OPTIONS=detect_leaks=1 $(PYTEST) -q \
 		test_tools.py test_differential.py test_pic.py \
 		test_hardening.py::test_host_loader_refuses_each_class_with_its_code
 
@@ -29,5 +30,5 @@ soak: all
 		grep -E '^soak: .* ok$$'
 
 .PHONY: test pytest
-test: all synth abi-check lz4-demo linux-modules unit-libc sanitize-test fuzz-smoke compare
+test: all synth abi-check lz4-demo linux-modules unit-libc unit-symtab sanitize-test fuzz-smoke compare
 	cd tests && $(PYTEST) $(PYTEST_ARGS)

@@ -25,7 +25,9 @@
 /* header.flags */
 #define RMOD_F_BIND_DIRECT 0x1u /* imports patched at every site */
 #define RMOD_F_HAS_SYMS 0x2u    /* SYMS table present (fault attribution) */
-#define RMOD_F_KNOWN (RMOD_F_BIND_DIRECT | RMOD_F_HAS_SYMS)
+#define RMOD_F_PREBOUND 0x4u    /* prelinked: BOUND entries carry the address
+				   each import is already bound to */
+#define RMOD_F_KNOWN (RMOD_F_BIND_DIRECT | RMOD_F_HAS_SYMS | RMOD_F_PREBOUND)
 
 /* Table directory slots.  A slot with size 0 is absent. */
 enum rmod_table {
@@ -68,7 +70,8 @@ struct rmod_header {
 	uint32_t init_start;    /* [init_start, mem_size) is freed after init */
 	uint32_t init_text_end; /* init text [init_start, init_text_end) R+X,
 				   init data [init_text_end, mem_size) R+W */
-	uint32_t reserved;      /* must be 0 */
+	uint32_t pref_base;     /* the base the image is already rebased to:
+				   0 for a plain module, page aligned */
 	struct {
 		uint32_t off;
 		uint32_t size;
@@ -96,12 +99,16 @@ struct rmod_header {
 #define RMOD_H_IAT_END 64
 #define RMOD_H_INIT_START 68
 #define RMOD_H_INIT_TEXT_END 72
-#define RMOD_H_RESERVED 76
+#define RMOD_H_PREF_BASE 76
 #define RMOD_H_DIR 80
 
 /* Import bind kinds. */
 #define RMOD_BIND_IAT 1   /* write the symbol address into one IAT slot */
 #define RMOD_BIND_SITES 2 /* patch each listed site */
+
+/* Import flags. */
+#define RMOD_IMPORT_WEAK 0x1u /* optional: binds 0 when nobody exports it */
+#define RMOD_IMPORT_F_KNOWN RMOD_IMPORT_WEAK
 
 /* struct rmod_import, 24 bytes. */
 /* Imports are sorted by (hash, name), names unique; the k-th IAT import
@@ -111,7 +118,7 @@ struct rmod_import {
 	uint32_t hash;    /* rmod_hash(name) */
 	uint32_t version; /* expected symbol version, 0 = unversioned */
 	uint8_t bind;     /* RMOD_BIND_* */
-	uint8_t reserved; /* must be 0 */
+	uint8_t flags;    /* RMOD_IMPORT_*; unknown bits refused */
 	uint16_t need;    /* index into NEEDS, or RMOD_NEED_ANY */
 	uint32_t where;   /* IAT: slot image offset; SITES: 0 */
 	uint32_t nsites;  /* IAT: 0; SITES: number of sites naming it (>= 1) */
@@ -124,12 +131,20 @@ struct rmod_import {
  * saw it; stamp is rmod_stamp() of that whole table (0 = no hint).  A
  * loader whose provider table has the same stamp takes entry hint
  * directly; otherwise it looks the name up.  Hints are only a shortcut:
- * a stale one costs a lookup, never a wrong binding. */
+ * a stale one costs a lookup, and binds wrongly only if a changed table
+ * collides with both the 32-bit stamp and, at hint, the 32-bit hash. */
 struct rmod_bound {
 	uint32_t stamp;
 	uint32_t hint;
 };
 #define RMOD_BOUND_SIZE 8u
+
+/* With RMOD_F_PREBOUND, BOUND entries are 12 bytes: {stamp, hint, addr}.
+ * The image's sites and IAT slots hold import i bound to addr with the
+ * module at pref_base (addr 0 where no provider was known), so a loader
+ * that resolves every import to its addr and places the module at
+ * pref_base has nothing to bind; otherwise it binds the difference. */
+#define RMOD_PREBOUND_SIZE 12u
 
 /* struct rmod_site, 6 bytes.  Sites are one table sorted by offset so
  * that binding is one linear pass and the validator can check them

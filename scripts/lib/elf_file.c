@@ -10,6 +10,31 @@
 
 #include "util.h"
 
+static void handle_cleanup(void *payload)
+{
+	struct elf_handle *h = payload;
+	if (h->member)
+		elf_end(h->member);
+	if (h->e)
+		elf_end(h->e);
+	if (h->fd >= 0)
+		close(h->fd);
+}
+
+struct elf_handle *elf_handle_open(const char *path)
+{
+	struct elf_handle *h = arena_defer(handle_cleanup, sizeof(*h));
+	h->fd = open(path, O_RDONLY);
+	h->e = h->fd >= 0 ? elf_begin(h->fd, ELF_C_READ, NULL) : NULL;
+	return h;
+}
+
+void elf_handle_close(struct elf_handle *h)
+{
+	handle_cleanup(h);
+	xfree(h);
+}
+
 void elf_shdr(struct elf_file *f, Elf_Scn *s, GElf_Shdr *sh)
 {
 	if (!gelf_getshdr(s, sh))
@@ -33,10 +58,10 @@ void elf_open(struct elf_file *f, const char *path)
 	f->path = path;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf: %s", elf_errmsg(-1));
-	f->fd = open(path, O_RDONLY);
-	if (f->fd < 0)
+	f->h = elf_handle_open(path);
+	if (f->h->fd < 0)
 		die("%s: cannot open", path);
-	f->e = elf_begin(f->fd, ELF_C_READ, NULL);
+	f->e = f->h->e;
 	if (!f->e || elf_kind(f->e) != ELF_K_ELF)
 		die("%s: not an ELF file", path);
 	if (!gelf_getehdr(f->e, &eh))
@@ -63,8 +88,7 @@ void elf_open(struct elf_file *f, const char *path)
 
 void elf_close(struct elf_file *f)
 {
-	elf_end(f->e);
-	close(f->fd);
+	elf_handle_close(f->h);
 }
 
 const char *elf_sym_name(struct elf_file *f, const GElf_Sym *s)
@@ -136,4 +160,28 @@ const char *elf_name_at(struct elf_file *f, uint64_t addr)
 			best = elf_sym_name(f, &s);
 	}
 	return best;
+}
+
+void elf_strings(struct elf_file *f, const char *secname, elf_string_fn fn, void *ctx)
+{
+	Elf_Scn *s = NULL;
+	while ((s = elf_nextscn(f->e, s))) {
+		GElf_Shdr sh;
+		elf_shdr(f, s, &sh);
+		const char *n = elf_strptr(f->e, f->shstrndx, sh.sh_name);
+		if (!n || strcmp(n, secname) || sh.sh_type == SHT_NOBITS)
+			continue;
+		Elf_Data *data = elf_getdata(s, NULL);
+		if (!data || !data->d_buf)
+			die("%s: %s: no data", f->path, secname);
+		const char *p = data->d_buf, *end = p + data->d_size;
+		while (p < end) {
+			size_t len = strnlen(p, (size_t)(end - p));
+			if (len == (size_t)(end - p))
+				die("%s: %s: unterminated string", f->path, secname);
+			if (len)
+				fn(ctx, f, p);
+			p += len + 1;
+		}
+	}
 }

@@ -7,9 +7,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* An open file and its libelf handles (an archive and the member being
+ * read), owned by the arena until elf_handle_close, so that a refusal in
+ * the middle of reading leaks neither. */
+struct elf_handle {
+	int fd;     /* -1 when the file could not be opened */
+	Elf *e;     /* NULL when libelf could not read it */
+	Elf *member;
+};
+struct elf_handle *elf_handle_open(const char *path);
+void elf_handle_close(struct elf_handle *h);
+
 struct elf_file {
 	const char *path; /* names the file in messages */
-	int fd;
+	struct elf_handle *h;
 	Elf *e;
 	size_t shstrndx, nsec;
 	Elf_Scn *symscn;
@@ -36,6 +47,11 @@ int elf_has_section(struct elf_file *f, const char *name);
 int elf_find_sym(struct elf_file *f, const char *name, GElf_Sym *out);
 /* The value of a symbol the linker script defines; dies when missing. */
 uint32_t elf_need_sym(struct elf_file *f, const char *name);
+/* Call fn for each non-empty NUL-terminated string of every section
+ * named secname (the key=value lists .rmod_info and .rmod_imports); dies
+ * on an unterminated one. */
+typedef void (*elf_string_fn)(void *ctx, struct elf_file *f, const char *s);
+void elf_strings(struct elf_file *f, const char *secname, elf_string_fn fn, void *ctx);
 /* The name of the function or object covering addr, for messages (or NULL). */
 const char *elf_name_at(struct elf_file *f, uint64_t addr);
 

@@ -102,7 +102,7 @@ void elf_load_image(struct elf_file *f, struct mod_desc *d)
 	d->init_image = xcalloc(d->init_image_size ? d->init_image_size : 1, 1);
 	memcpy(d->image, img, d->image_size);
 	memcpy(d->init_image, img + d->init_start, d->init_image_size);
-	free(img);
+	xfree(img);
 }
 
 uint8_t *elf_image(const char *path, struct mod_desc *layout, uint32_t *size)

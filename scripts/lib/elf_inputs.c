@@ -12,6 +12,10 @@
 #include "elf_relocs.h"
 #include "util.h"
 
+/* Where input_hidden_globals collects (NULL while only checking). */
+static char ***hidden_out;
+static size_t *nhidden_out;
+
 static int is_tls(unsigned t)
 {
 	return (t >= R_386_TLS_TPOFF && t <= R_386_TLS_LE) ||
@@ -63,6 +67,19 @@ static void check_object(Elf *e, const char *name)
 				GElf_Sym sym;
 				if (!gelf_getsym(d, (int)i, &sym))
 					die("%s: bad symbol table", name);
+				int bind = GELF_ST_BIND(sym.st_info), vis = GELF_ST_VISIBILITY(sym.st_other);
+				if (hidden_out && (bind == STB_GLOBAL || bind == STB_WEAK) &&
+				    (vis == STV_HIDDEN || vis == STV_INTERNAL) &&
+				    sym.st_shndx != SHN_UNDEF && sym.st_shndx != SHN_ABS &&
+				    sym.st_shndx < SHN_LORESERVE) {
+					const char *nm = elf_strptr(e, sh.sh_link, sym.st_name);
+					/* ld's PIC helpers are per-object copies, not API. */
+					if (nm && *nm && strncmp(nm, "__x86.get_pc_thunk.", 19)) {
+						*hidden_out = xrealloc(*hidden_out,
+								       (*nhidden_out + 1) * sizeof(char *));
+						(*hidden_out)[(*nhidden_out)++] = xstrdup(nm);
+					}
+				}
 				if (GELF_ST_TYPE(sym.st_info) == STT_GNU_IFUNC) {
 					const char *nm = elf_strptr(e, sh.sh_link, sym.st_name);
 					die("%s: IFUNC symbol '%s' needs an R_386_IRELATIVE relocation "
@@ -108,10 +125,10 @@ void check_input(const char *path)
 {
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf: %s", elf_errmsg(-1));
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
+	struct elf_handle *eh = elf_handle_open(path);
+	if (eh->fd < 0)
 		die("%s: cannot open", path);
-	Elf *ar = elf_begin(fd, ELF_C_READ, NULL);
+	Elf *ar = eh->e;
 	if (!ar)
 		die("%s: %s", path, elf_errmsg(-1));
 	if (elf_kind(ar) == ELF_K_ELF) {
@@ -119,7 +136,7 @@ void check_input(const char *path)
 	} else if (elf_kind(ar) == ELF_K_AR) {
 		Elf *m;
 		Elf_Cmd cmd = ELF_C_READ;
-		while ((m = elf_begin(fd, cmd, ar))) {
+		while ((m = eh->member = elf_begin(eh->fd, cmd, ar))) {
 			Elf_Arhdr *h = elf_getarhdr(m);
 			if (h && h->ar_name[0] != '/' && elf_kind(m) == ELF_K_ELF) {
 				char name[4096];
@@ -128,10 +145,19 @@ void check_input(const char *path)
 			}
 			cmd = elf_next(m);
 			elf_end(m);
+			eh->member = NULL;
 		}
 	} else {
 		die("%s: not an ELF object or archive", path);
 	}
-	elf_end(ar);
-	close(fd);
+	elf_handle_close(eh);
+}
+
+void input_hidden_globals(const char *path, char ***names, size_t *n)
+{
+	hidden_out = names;
+	nhidden_out = n;
+	check_input(path);
+	hidden_out = NULL;
+	nhidden_out = NULL;
 }

@@ -17,8 +17,8 @@ static void add_param(struct elf_file *f, struct mod_desc *d, const char *spec)
 	const char *c1 = strchr(spec, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 	if (!c2)
 		die("%s: .rmod_info: malformed parameter '%s'", f->path, spec);
-	char *name = strndup(spec, (size_t)(c1 - spec));
-	char *type = strndup(c1 + 1, (size_t)(c2 - c1 - 1));
+	char *name = xstrndup(spec, (size_t)(c1 - spec));
+	char *type = xstrndup(c1 + 1, (size_t)(c2 - c1 - 1));
 	uint16_t t = 0;
 	for (uint16_t i = 1; i <= RMOD_PARAM_STRING; i++)
 		if (!strcmp(type, types[i]))
@@ -50,51 +50,51 @@ static void add_param(struct elf_file *f, struct mod_desc *d, const char *spec)
 	d->params = xrealloc(d->params, (d->nparams + 1) * sizeof(*d->params));
 	d->params[d->nparams++] = (struct mod_param){name, xstrdup(c2 + 1), (uint32_t)s.st_value,
 						     (uint32_t)s.st_size, t};
-	free(type);
+	xfree(type);
 }
 
 /* key=value strings from .rmod_info. */
-static void read_info(struct elf_file *f, const struct conv_opts *o, struct mod_desc *d,
-		      char ***exports, size_t *nexp, const char **init, const char **exit)
+struct info {
+	const struct conv_opts *o;
+	struct mod_desc *d;
+	char **exports;
+	size_t nexp;
+	const char *init, *exit;
+};
+
+static void info_entry(void *ctx, struct elf_file *f, const char *p)
 {
-	Elf_Scn *s = NULL;
-	while ((s = elf_nextscn(f->e, s))) {
-		GElf_Shdr sh;
-		elf_shdr(f, s, &sh);
-		const char *n = elf_strptr(f->e, f->shstrndx, sh.sh_name);
-		if (!n || strcmp(n, ".rmod_info") || sh.sh_type == SHT_NOBITS)
-			continue;
-		Elf_Data *data = elf_getdata(s, NULL);
-		if (!data || !data->d_buf)
-			die("%s: .rmod_info: no data", f->path);
-		const char *p = data->d_buf, *end = p + data->d_size;
-		while (p < end) {
-			size_t len = strnlen(p, (size_t)(end - p));
-			if (len == (size_t)(end - p))
-				die("%s: .rmod_info: unterminated string", f->path);
-			if (!strncmp(p, "name=", 5) && !o->name)
-				d->name = xstrdup(p + 5);
-			else if (!strncmp(p, "description=", 12))
-				d->desc = xstrdup(p + 12);
-			else if (!strncmp(p, "init=", 5) && !*init)
-				*init = p + 5;
-			else if (!strncmp(p, "exit=", 5) && !*exit)
-				*exit = p + 5;
-			else if (!strncmp(p, "param=", 6))
-				add_param(f, d, p + 6);
-			else if (!strncmp(p, "export=", 7)) {
-				*exports = xrealloc(*exports, (*nexp + 1) * sizeof(char *));
-				(*exports)[(*nexp)++] = (char *)p + 7;
-			} else if (len)
-				die("%s: .rmod_info: unknown entry '%s'", f->path, p);
-			p += len + 1;
-		}
-	}
+	struct info *c = ctx;
+	if (!strncmp(p, "name=", 5) && !c->o->name)
+		c->d->name = xstrdup(p + 5);
+	else if (!strncmp(p, "description=", 12))
+		c->d->desc = xstrdup(p + 12);
+	else if (!strncmp(p, "init=", 5) && !c->init)
+		c->init = p + 5;
+	else if (!strncmp(p, "exit=", 5) && !c->exit)
+		c->exit = p + 5;
+	else if (!strncmp(p, "param=", 6))
+		add_param(f, c->d, p + 6);
+	else if (!strncmp(p, "export=", 7)) {
+		c->exports = xrealloc(c->exports, (c->nexp + 1) * sizeof(char *));
+		c->exports[c->nexp++] = (char *)p + 7;
+	} else
+		die("%s: .rmod_info: unknown entry '%s'", f->path, p);
 }
 
 static int is_internal_sym(const char *n)
 {
 	return !strncmp(n, "__rmod_", 7) || !strcmp(n, "RMOD_BASE");
+}
+
+/* A hidden global that an input defined (not rmod-link's support or
+ * libgcc): part of the archive's API for a static user. */
+static int is_input_hidden(const struct conv_opts *o, const char *n)
+{
+	for (size_t i = 0; i < o->nhidden; i++)
+		if (!strcmp(o->hidden[i], n))
+			return 1;
+	return 0;
 }
 
 static void add_export(struct elf_file *f, struct mod_desc *d, const GElf_Sym *s, const char *n)
@@ -153,12 +153,13 @@ static int is_iat_import(const struct mod_desc *d, const char *name)
 void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc *d)
 {
 	const char *path = f->path;
-	char **exports = NULL;
-	size_t nexp = 0;
-	const char *init = o->init, *exit = o->exit;
 	if (o->name)
 		d->name = xstrdup(o->name);
-	read_info(f, o, d, &exports, &nexp, &init, &exit);
+	struct info c = {o, d, NULL, 0, o->init, o->exit};
+	elf_strings(f, ".rmod_info", info_entry, &c);
+	char **exports = c.exports;
+	size_t nexp = c.nexp;
+	const char *init = c.init, *exit = c.exit;
 	if (!d->name)
 		d->name = xstrdup(o->fallback_name ? o->fallback_name : "module");
 	if (!*d->name || strlen(d->name) > RMOD_MAX_NAME)
@@ -198,16 +199,17 @@ void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc
 		gelf_getsym(f->symdata, (int)i, &s);
 		const char *n = elf_sym_name(f, &s);
 		int bind = GELF_ST_BIND(s.st_info), type = GELF_ST_TYPE(s.st_info);
+		int vis = GELF_ST_VISIBILITY(s.st_other);
 		if ((bind != STB_GLOBAL && bind != STB_WEAK) || s.st_shndx == SHN_UNDEF ||
-		    s.st_shndx == SHN_ABS || GELF_ST_VISIBILITY(s.st_other) == STV_HIDDEN ||
-		    GELF_ST_VISIBILITY(s.st_other) == STV_INTERNAL || !*n ||
+		    s.st_shndx == SHN_ABS ||
+		    ((vis == STV_HIDDEN || vis == STV_INTERNAL) && !is_input_hidden(o, n)) || !*n ||
 		    is_internal_sym(n) || is_iat_import(d, n) ||
 		    (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE) ||
 		    !elf_sec_is_alloc(f, s.st_shndx))
 			continue;
 		add_export(f, d, &s, n);
 	}
-	free(exports);
+	xfree(exports);
 
 	/* A compact symbol table for fault attribution. */
 	for (size_t i = 1; !o->strip && i < f->nsyms; i++) {

@@ -11,6 +11,16 @@
 #include "rmod/format.h"
 #include "symver.h"
 
+void elf_versions(const char *path, struct mod_desc *d)
+{
+	struct symver *sv = symver_open(path);
+	for (size_t i = 0; i < d->nexports; i++)
+		d->exports[i].version = symver_get(sv, d->exports[i].name);
+	for (size_t i = 0; i < d->nimports; i++)
+		d->imports[i].version = symver_get(sv, d->imports[i].name);
+	symver_close(sv);
+}
+
 void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc *d)
 {
 	struct elf_file f;
@@ -24,18 +34,10 @@ void elf_to_module(const char *path, const struct conv_opts *o, struct mod_desc 
 		die("%s: linked at 0x%x; rmod-link converts base-0 links only", path, start);
 	d->flags = o->bind_direct ? RMOD_F_BIND_DIRECT : 0;
 	elf_load_image(&f, d);
-	elf_imports_fixups(&f, d);
+	elf_imports_fixups(&f, d, o->elf_only);
 	elf_metadata(&f, o, d);
 
-	/* Versions from the module's own DWARF: its definitions for exports,
-	 * its declarations for imports; 0 where it has none (no -g). */
-	struct symver *sv = symver_open(elf_path);
-	for (size_t i = 0; i < d->nexports; i++)
-		d->exports[i].version = symver_get(sv, d->exports[i].name);
-	for (size_t i = 0; i < d->nimports; i++)
-		d->imports[i].version = symver_get(sv, d->imports[i].name);
-	symver_close(sv);
-
+	elf_versions(elf_path, d);
 	size_t bad = sort_offsets(d->fixups, d->nfixups);
 	if (bad)
 		die("%s: overlapping base fixups at 0x%x and 0x%x", path, d->fixups[bad - 2],

@@ -5,9 +5,11 @@
  *   R_386_32 against an import                       -> absolute site
  *   R_386_PC32/PLT32 inside the image                -> nothing
  *   R_386_PC32/PLT32 against an import               -> PC-relative site
- * Imports are symbols that are undefined, or absolute with value 0 (the
- * --defsym=NAME=0 rmod-link uses), and IAT imports are the names that
- * have a __rmod_iat.NAME slot symbol.
+ * Imports are the undefined symbols (weak when their binding is), and the
+ * names rmod-link lists in .rmod_imports ("site=NAME" or "weak=NAME"),
+ * which pass 2 links as --defsym=NAME=0; any other absolute symbol is a
+ * constant.  IAT imports are the names that have a __rmod_iat.NAME slot
+ * symbol.
  */
 #include "elf_relocs.h"
 
@@ -43,20 +45,65 @@ const char *r386_name(unsigned type)
 	return buf;
 }
 
-/* How a relocation's symbol is seen: defined in the image, an import,
- * or a plain absolute constant. */
+/* The site imports rmod-link linked as absolute 0, from .rmod_imports,
+ * sorted by name for lookup. */
+struct listed {
+	const char *name;
+	int weak;
+};
+
+struct conv {
+	struct mod_desc *d;
+	struct listed *v;
+	size_t n;
+	int elf_only; /* no probe link follows: GOT words cannot be found */
+	int check_mismatch; /* not a Linux module: see the rule in docs/LAYOUT.md */
+};
+
+static int cmp_listed(const void *a, const void *b)
+{
+	return strcmp(((const struct listed *)a)->name, ((const struct listed *)b)->name);
+}
+
+static void import_entry(void *ctx, struct elf_file *f, const char *p)
+{
+	struct conv *c = ctx;
+	int weak = !strncmp(p, "weak=", 5);
+	if ((!weak && strncmp(p, "site=", 5)) || !p[5])
+		die("%s: .rmod_imports: unknown entry '%s'", f->path, p);
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+	c->v[c->n++] = (struct listed){p + 5, weak};
+}
+
+static void read_import_list(struct elf_file *f, struct conv *c)
+{
+	elf_strings(f, ".rmod_imports", import_entry, c);
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_listed);
+}
+
+/* How a relocation's symbol is seen: defined in the image, an import
+ * (*weak set for an optional one), or a plain absolute constant. */
 enum target { T_IMAGE, T_IMPORT, T_ABS };
 
-static enum target classify(struct elf_file *f, const GElf_Sym *s)
+static enum target classify(struct elf_file *f, const struct conv *c, const GElf_Sym *s,
+			    int *weak)
 {
-	if (s->st_shndx == SHN_UNDEF)
+	*weak = 0;
+	if (s->st_shndx == SHN_UNDEF) {
+		*weak = GELF_ST_BIND(s->st_info) == STB_WEAK;
 		return T_IMPORT;
+	}
 	if (s->st_shndx == SHN_ABS) {
-		const char *n = elf_sym_name(f, s);
-		if (s->st_value == 0 && GELF_ST_BIND(s->st_info) != STB_LOCAL && *n &&
-		    strcmp(n, "RMOD_BASE"))
-			return T_IMPORT;
-		return T_ABS;
+		struct listed key = {elf_sym_name(f, s), 0};
+		const struct listed *l =
+			c->n && GELF_ST_BIND(s->st_info) != STB_LOCAL
+				? bsearch(&key, c->v, c->n, sizeof(*c->v), cmp_listed)
+				: NULL;
+		if (!l)
+			return T_ABS;
+		*weak = l->weak;
+		return T_IMPORT;
 	}
 	return T_IMAGE;
 }
@@ -119,7 +166,8 @@ static void undef_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t 
 	if (i == c->n) {
 		if (c->n == c->cap)
 			c->u = xrealloc(c->u, (c->cap = c->cap * 2 + 16) * sizeof(*c->u));
-		c->u[c->n++] = (struct undef){xstrdup(name), 0, 0, 0};
+		c->u[c->n++] = (struct undef){xstrdup(name), 0, 0, 0,
+					      GELF_ST_BIND(sym->st_info) == STB_WEAK};
 	}
 	if (type == R_386_32)
 		c->u[i].abs_refs++;
@@ -140,15 +188,16 @@ struct undef *elf_undefined(const char *path, size_t *n)
 	return c.u;
 }
 
-struct conv_ctx {
-	struct mod_desc *d;
-	int check_mismatch; /* not a Linux module: see the rule in docs/LAYOUT.md */
-};
+static void add_site(struct mod_desc *d, const char *name, uint32_t off, int pcrel, int weak)
+{
+	size_t k = desc_add_site(d, name, off, pcrel); /* may move d->imports */
+	d->imports[k].weak = weak;
+}
 
 static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t off,
 		     unsigned type, const GElf_Sym *sym, size_t si)
 {
-	struct conv_ctx *c = vctx;
+	struct conv *c = vctx;
 	struct mod_desc *d = c->d;
 	const char *name = elf_sym_name(f, sym);
 	(void)si;
@@ -157,7 +206,8 @@ static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t o
 	if (!desc_word_ok(d, off))
 		die("%s: %s+0x%x: %s outside the file-backed image", f->path, sec, off,
 		    r386_name(type));
-	enum target t = classify(f, sym);
+	int weak;
+	enum target t = classify(f, c, sym, &weak);
 	if (t == T_IMAGE && !elf_sec_is_alloc(f, sym->st_shndx))
 		die("%s: %s+0x%x: %s against '%s' in non-allocated section %s", f->path, sec,
 		    off, r386_name(type), name, elf_sec_name(f, sym->st_shndx));
@@ -181,13 +231,13 @@ static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t o
 		if (t == T_IMAGE) {
 			desc_add_fixup(d, off);
 		} else if (t == T_IMPORT) {
-			desc_add_site(d, name, off, 0);
+			add_site(d, name, off, 0, weak);
 		}
 		return;
 	case R_386_PC32:
 	case R_386_PLT32:
 		if (t == T_IMPORT) {
-			desc_add_site(d, name, off, 1);
+			add_site(d, name, off, 1, weak);
 			return;
 		}
 		if (t == T_ABS)
@@ -203,7 +253,13 @@ static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t o
 	case R_386_GOT32:
 	case R_386_GOT32X:
 		/* An offset into the GOT; the GOT words themselves are found by
-		 * the probe link (rmod-link), since ld emits no relocs for them. */
+		 * the probe link (rmod-link), since ld emits no relocs for them.
+		 * Without one, the module could not be proved complete. */
+		if (c->elf_only)
+			die("%s: %s+0x%x: %s against '%s' uses a GOT entry, which ld writes "
+			    "without a relocation; --from-elf cannot account for it (link the "
+			    "objects with rmod-link instead)",
+			    f->path, sec, off, r386_name(type), *name ? name : "(section)");
 		return;
 	default:
 		break;
@@ -213,7 +269,7 @@ static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t o
 }
 
 
-void elf_imports_fixups(struct elf_file *f, struct mod_desc *d)
+void elf_imports_fixups(struct elf_file *f, struct mod_desc *d, int elf_only)
 {
 	const char *path = f->path;
 	/* IAT imports: one slot symbol each. */
@@ -223,12 +279,15 @@ void elf_imports_fixups(struct elf_file *f, struct mod_desc *d)
 		const char *n = elf_sym_name(f, &s);
 		if (strncmp(n, IAT_PREFIX, strlen(IAT_PREFIX)))
 			continue;
-		desc_add_import(d, &(struct mod_import){xstrdup(n + strlen(IAT_PREFIX)), 0,
-							RMOD_BIND_IAT, RMOD_NEED_ANY,
-							(uint32_t)s.st_value, 0, 0, 0});
+		desc_add_import(d, &(struct mod_import){.name = xstrdup(n + strlen(IAT_PREFIX)),
+							.bind = RMOD_BIND_IAT,
+							.need = RMOD_NEED_ANY,
+							.slot = (uint32_t)s.st_value});
 	}
-	struct conv_ctx c = {d, !elf_has_section(f, ".gnu.linkonce.this_module")};
+	struct conv c = {d, NULL, 0, elf_only, !elf_has_section(f, ".gnu.linkonce.this_module")};
+	read_import_list(f, &c);
 	each_reloc(f, conv_rel, &c);
+	xfree(c.v);
 	mod_sort_imports(d->imports, d->nimports);
 	/* The k-th IAT import in table order must own the k-th slot. */
 	uint32_t slot = d->iat_start;

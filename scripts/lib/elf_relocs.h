@@ -12,6 +12,7 @@
 struct undef {
 	char *name;
 	int abs_refs, pc_refs, other_refs;
+	int weak; /* every reference is weak: an optional import */
 };
 
 /* List undefined, referenced symbols of a linked ELF. */
@@ -20,8 +21,10 @@ struct undef *elf_undefined(const char *path, size_t *n);
 /* d's imports (IAT imports from their slot symbols, site imports from
  * relocations), import sites and base fixups, with d's layout and image
  * already read.  Dies naming the section and offset of anything it
- * cannot represent.  Imports are left sorted. */
-void elf_imports_fixups(struct elf_file *f, struct mod_desc *d);
+ * cannot represent.  Imports are left sorted.  GOT entries are words ld
+ * writes without relocations, which only a probe link finds: elf_only
+ * (no probe link follows) refuses them. */
+void elf_imports_fixups(struct elf_file *f, struct mod_desc *d, int elf_only);
 
 const char *r386_name(unsigned type);
 

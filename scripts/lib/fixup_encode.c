@@ -1,7 +1,9 @@
 /* The fixup-stream encoder: a shortest-path search over the commands of
  * docs/FORMAT.md.  State i means "fixups [0, i) are emitted and the
  * cursor is just past fixup i-1"; every command moves to a later state,
- * so the cheapest stream is a right-to-left dynamic programme. */
+ * so a right-to-left dynamic programme finds the cheapest stream made of
+ * the candidate commands it tries at each state (not every command: see
+ * docs/FORMAT.md). */
 #include "fixup_encode.h"
 
 #include <stdlib.h>
@@ -157,9 +159,9 @@ void fixup_encode(const uint32_t *offs, size_t n, struct buf *out)
 		}
 		i = ch.next;
 	}
-	free(cost);
-	free(best);
-	free(rep);
+	xfree(cost);
+	xfree(best);
+	xfree(rep);
 }
 
 size_t fixup_size_raw(const uint32_t *offs, size_t n)

@@ -65,6 +65,8 @@ void probe_reconcile(struct mod_desc *d, const struct probe *p)
 				if (d->imports[k].bind != RMOD_BIND_SITES)
 					die("probe link: word at 0x%x holds IAT import '%s'", s,
 					    d->imports[k].name);
+				/* A GOT entry may be a weak import's only reference. */
+				d->imports[k].weak = p->weak[which];
 			}
 			memcpy(have + s, p->image + s, 4);
 			memset(known + s, 1, 4);
@@ -76,6 +78,6 @@ void probe_reconcile(struct mod_desc *d, const struct probe *p)
 			    o);
 	}
 	mod_sort_imports(d->imports, d->nimports);
-	free(have);
-	free(known);
+	xfree(have);
+	xfree(known);
 }

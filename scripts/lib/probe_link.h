@@ -12,6 +12,7 @@ struct probe {
 	const uint8_t *image; /* its image, d->mem_size bytes */
 	char **imports;       /* import names given --defsym in both links */
 	const uint32_t *vals; /* their addresses in the probe link */
+	const int *weak;      /* which of them are weak (optional) imports */
 	size_t nimports;
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elf_file.h"
 #include "loader.h"
 #include "util.h"
 
@@ -17,10 +18,11 @@
 #define KEXPORT_SIZE 16
 
 static void add(struct provider_set *s, const char *name, uint32_t ver, uint16_t kind,
-		const char *prov, uint32_t hint)
+		const char *prov, uint32_t hint, uint32_t addr, int has_addr)
 {
 	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
-	s->v[s->n++] = (struct provided){xstrdup(name), ver, kind, xstrdup(prov), hint, 0};
+	s->v[s->n++] =
+		(struct provided){xstrdup(name), ver, kind, xstrdup(prov), hint, 0, addr, has_addr};
 }
 
 /* Stamp the entries added since `first`, which are one export table in
@@ -45,7 +47,9 @@ static void from_rmod(struct provider_set *s, const char *path, const uint8_t *b
 	for (uint32_t i = 0; i < m.nexports; i++) {
 		struct rm_export e;
 		rm_get_export(&m, i, &e);
-		add(s, e.name, e.version, e.kind, m.name, i);
+		/* Only a prelinked provider's addresses are known now. */
+		add(s, e.name, e.version, e.kind, m.name, i, m.pref_base + e.offset,
+		    m.pref_base != 0);
 	}
 	stamp_table(s, first);
 }
@@ -74,8 +78,8 @@ static void from_kernel_elf(struct provider_set *s, const char *path)
 {
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		die("libelf: %s", elf_errmsg(-1));
-	int fd = open(path, O_RDONLY);
-	Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
+	struct elf_handle *h = elf_handle_open(path);
+	Elf *e = h->e;
 	size_t shstrndx;
 	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx))
 		die("%s: not an ELF file", path);
@@ -99,14 +103,13 @@ static void from_kernel_elf(struct provider_set *s, const char *path)
 			if (!name || !memchr(name, 0, avail))
 				die("%s: .kexports+0x%zx: bad name pointer", path, off);
 			add(s, name, rm_le32(ent + 12), rm_le16(ent + 8), "kernel",
-			    (uint32_t)(off / KEXPORT_SIZE));
+			    (uint32_t)(off / KEXPORT_SIZE), rm_le32(ent + 4), 1);
 		}
 	}
 	if (!found)
 		die("%s: no .kexports section: not an rmod kernel", path);
 	stamp_table(s, first);
-	elf_end(e);
-	close(fd);
+	elf_handle_close(h);
 }
 
 /* ABI text (rmod-abi dump): "NAME 0xVERSION KIND PROVIDER" per export
@@ -122,14 +125,21 @@ static void from_abi_text(struct provider_set *s, const char *path, const char *
 		if (len && p[0] != '#' && p[0] != ' ' && p[0] != '\t') {
 			char name[256], kind[16], prov[256];
 			unsigned ver;
-			char *l = strndup(p, len);
+			char *l = xstrndup(p, len);
 			if (sscanf(l, "%255s 0x%x %15s %255s", name, &ver, kind, prov) != 4)
 				die("%s:%u: not an ABI line: %s", path, line, l);
-			add(s, name, ver, strcmp(kind, "data") ? RMOD_EXP_FUNC : RMOD_EXP_DATA, prov, 0);
-			free(l);
+			add(s, name, ver, strcmp(kind, "data") ? RMOD_EXP_FUNC : RMOD_EXP_DATA, prov, 0,
+			    0, 0);
+			xfree(l);
 		}
 		p += len + (eol ? 1 : 0);
 	}
+}
+
+void providers_add_rmod(struct provider_set *s, const char *what, const uint8_t *buf,
+			size_t n)
+{
+	from_rmod(s, what, buf, n);
 }
 
 void providers_add(struct provider_set *s, const char *path)
@@ -147,7 +157,7 @@ void providers_add(struct provider_set *s, const char *path)
 			die("%s: neither a module, a kernel ELF nor an ABI file", path);
 		from_abi_text(s, path, (const char *)buf);
 	}
-	free(buf);
+	xfree(buf);
 }
 
 const struct provided *providers_find(const struct provider_set *s, const char *name)

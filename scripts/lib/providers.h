@@ -13,6 +13,9 @@ struct provided {
 	char *provider; /* module name, or "kernel" */
 	uint32_t hint;  /* index in the provider's export table */
 	uint32_t stamp; /* rmod_stamp of that table; 0 when unknown (ABI text) */
+	uint32_t addr;  /* where it runs: the kernel's exports, and a prelinked
+			   provider's at its preferred base */
+	int has_addr;
 };
 
 struct provider_set {
@@ -22,6 +25,9 @@ struct provider_set {
 
 /* Add every export FILE offers; dies with one line on a bad file. */
 void providers_add(struct provider_set *s, const char *path);
+/* The same for a module file in memory (what rmod-collect just prelinked). */
+void providers_add_rmod(struct provider_set *s, const char *what, const uint8_t *buf,
+			size_t n);
 const struct provided *providers_find(const struct provider_set *s, const char *name);
 
 #endif

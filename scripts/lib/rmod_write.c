@@ -71,10 +71,10 @@ static int cmp_sym(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Does the word at off touch the IAT? */
+/* Does the word at off touch the IAT?  An empty IAT touches nothing. */
 static int in_iat(const struct mod_desc *d, uint32_t off)
 {
-	return (uint64_t)off + 4 > d->iat_start && off < d->iat_end;
+	return (uint64_t)off + 4 > d->iat_start && off < d->iat_end && d->iat_start < d->iat_end;
 }
 
 /* Each site's word must stand alone: not on another site, a fixup or the
@@ -132,8 +132,9 @@ size_t desc_add_site(struct mod_desc *d, const char *name, uint32_t off, int pcr
 		if (!strcmp(d->imports[i].name, name))
 			break;
 	if (i == d->nimports)
-		desc_add_import(d, &(struct mod_import){xstrdup(name), 0, RMOD_BIND_SITES,
-							RMOD_NEED_ANY, 0, 0, 0, 0});
+		desc_add_import(d, &(struct mod_import){.name = xstrdup(name),
+							.bind = RMOD_BIND_SITES,
+							.need = RMOD_NEED_ANY});
 	d->imports[i].nsites++;
 	d->sites = grow(d->sites, d->nsites, sizeof(*d->sites));
 	d->sites[d->nsites++] = (struct mod_site){off, pcrel, d->imports[i].name};
@@ -210,7 +211,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		buf_u32(&imp, rmod_hash(m->name));
 		buf_u32(&imp, m->version);
 		buf_u8(&imp, m->bind);
-		buf_u8(&imp, 0);
+		buf_u8(&imp, m->weak ? RMOD_IMPORT_WEAK : 0);
 		buf_u16(&imp, m->need);
 		buf_u32(&imp, m->bind == RMOD_BIND_IAT ? m->slot : 0);
 		buf_u32(&imp, m->bind == RMOD_BIND_IAT ? 0 : m->nsites);
@@ -306,13 +307,13 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	}
 	rm_put32(h + RMOD_H_CRC32, rm_crc32(0, out->p, out->len));
 
-	free(fx.p);
-	free(imp.p);
-	free(sites.p);
-	free(exp.p);
-	free(needs.p);
-	free(bound.p);
-	free(params.p);
-	free(syms.p);
+	xfree(fx.p);
+	xfree(imp.p);
+	xfree(sites.p);
+	xfree(exp.p);
+	xfree(needs.p);
+	xfree(bound.p);
+	xfree(params.p);
+	xfree(syms.p);
 	strtab_free(&st);
 }

@@ -15,6 +15,7 @@ struct mod_import {
 	uint32_t slot;  /* IAT slot image offset (IAT) */
 	uint32_t nsites;
 	uint32_t stamp, hint; /* bound-import hint; stamp 0 = none */
+	int weak;             /* RMOD_IMPORT_WEAK: binds 0 when nobody exports it */
 };
 
 struct mod_site {

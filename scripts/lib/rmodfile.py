@@ -9,7 +9,7 @@ HEADER_SIZE = 176
 H = dict(version=4, machine=6, header_size=8, flags=12, file_size=16, crc=20, image_size=24,
          mem_size=28, text_end=32, rodata_end=36, init_off=40, exit_off=44, name=48, desc=52,
          fixup_count=56, iat_start=60, iat_end=64, init_start=68, init_text_end=72,
-         reserved=76, dir=80)
+         pref_base=76, dir=80)
 # Table directory slots.
 T = dict(image=0, fixups=1, imports=2, sites=3, exports=4, strtab=5, needs=6, params=7,
          syms=8, init=9, bound=10)

@@ -230,9 +230,20 @@ static void index_cu(struct symver *s, Dwarf_Die *cu)
 	} while (dwarf_siblingof(&c, &c) == 0);
 }
 
+/* The file and libdw handle, closed by symver_close or, after a refusal,
+ * by the arena. */
+static void symver_cleanup(void *payload)
+{
+	struct symver *s = payload;
+	if (s->dw)
+		dwarf_end(s->dw);
+	if (s->fd >= 0)
+		close(s->fd);
+}
+
 struct symver *symver_open(const char *path)
 {
-	struct symver *s = xcalloc(1, sizeof(*s));
+	struct symver *s = arena_defer(symver_cleanup, sizeof(*s));
 	s->fd = open(path, O_RDONLY);
 	if (s->fd < 0)
 		die("%s: cannot open", path);
@@ -291,17 +302,15 @@ uint32_t symver_get(struct symver *s, const char *name)
 	if (!text)
 		return 0;
 	uint32_t v = rm_crc32(0, text, strlen(text));
-	free(text);
+	xfree(text);
 	return v ? v : 1; /* 0 means unversioned */
 }
 
 void symver_close(struct symver *s)
 {
 	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i].name);
-	free(s->v);
-	if (s->dw)
-		dwarf_end(s->dw);
-	close(s->fd);
-	free(s);
+		xfree(s->v[i].name);
+	xfree(s->v);
+	symver_cleanup(s);
+	xfree(s);
 }

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,28 +30,69 @@ void die(const char *fmt, ...)
 	exit(1);
 }
 
+/* Each block starts with a header that links it into the arena's list. */
+struct blk {
+	struct blk *prev, *next;
+	void (*fn)(void *payload); /* deferred cleanup, or NULL */
+	size_t pad;                /* keeps the header a multiple of 16 bytes */
+};
+_Static_assert(sizeof(struct blk) % 16 == 0, "payload alignment");
+
+static struct blk *arena; /* newest first */
+static size_t arena_n;
+
+static void *link_blk(struct blk *b)
+{
+	b->prev = NULL;
+	b->next = arena;
+	if (arena)
+		arena->prev = b;
+	arena = b;
+	arena_n++;
+	return b + 1;
+}
+
+static struct blk *unlink_blk(void *p)
+{
+	struct blk *b = (struct blk *)p - 1;
+	if (b->prev)
+		b->prev->next = b->next;
+	else
+		arena = b->next;
+	if (b->next)
+		b->next->prev = b->prev;
+	arena_n--;
+	return b;
+}
+
 void *xmalloc(size_t n)
 {
-	void *p = malloc(n ? n : 1);
-	if (!p)
+	struct blk *b = n < SIZE_MAX - sizeof(*b) ? malloc(sizeof(*b) + n) : NULL;
+	if (!b)
 		die("out of memory (%zu bytes)", n);
-	return p;
+	b->fn = NULL;
+	return link_blk(b);
 }
 
 void *xcalloc(size_t n, size_t sz)
 {
-	void *p = calloc(n ? n : 1, sz ? sz : 1);
-	if (!p)
+	if (sz && n > (SIZE_MAX - sizeof(struct blk)) / sz)
 		die("out of memory");
-	return p;
+	return memset(xmalloc(n * sz), 0, n * sz);
 }
 
 void *xrealloc(void *p, size_t n)
 {
-	p = realloc(p, n ? n : 1);
 	if (!p)
+		return xmalloc(n);
+	if (n >= SIZE_MAX - sizeof(struct blk))
 		die("out of memory (%zu bytes)", n);
-	return p;
+	struct blk *b = unlink_blk(p), *nb = realloc(b, sizeof(*b) + n);
+	if (!nb) {
+		link_blk(b); /* still owned, so still released */
+		die("out of memory (%zu bytes)", n);
+	}
+	return link_blk(nb);
 }
 
 char *xstrdup(const char *s)
@@ -58,6 +100,41 @@ char *xstrdup(const char *s)
 	size_t n = strlen(s) + 1;
 	return memcpy(xmalloc(n), s, n);
 }
+
+char *xstrndup(const char *s, size_t n)
+{
+	n = strnlen(s, n);
+	char *p = memcpy(xmalloc(n + 1), s, n);
+	p[n] = 0;
+	return p;
+}
+
+void xfree(void *p)
+{
+	if (p)
+		free(unlink_blk(p));
+}
+
+void *arena_defer(void (*fn)(void *payload), size_t size)
+{
+	void *p = xcalloc(1, size);
+	((struct blk *)p - 1)->fn = fn;
+	return p;
+}
+
+void arena_release(void)
+{
+	while (arena) {
+		struct blk *b = arena;
+		void (*fn)(void *) = b->fn;
+		unlink_blk(b + 1);
+		if (fn)
+			fn(b + 1);
+		free(b);
+	}
+}
+
+size_t arena_blocks(void) { return arena_n; }
 
 uint8_t *read_file(const char *path, size_t *size)
 {
@@ -72,9 +149,10 @@ uint8_t *read_file(const char *path, size_t *size)
 		if (len == cap)
 			p = xrealloc(p, cap *= 2);
 	}
-	if (ferror(f))
-		die("%s: read error", path);
+	int bad = ferror(f);
 	fclose(f);
+	if (bad)
+		die("%s: read error", path);
 	*size = len;
 	return p;
 }
@@ -84,7 +162,8 @@ void write_file(const char *path, const void *buf, size_t size)
 	FILE *f = fopen(path, "wb");
 	if (!f)
 		die("%s: %s", path, strerror(errno));
-	if (fwrite(buf, 1, size, f) != size || fclose(f))
+	int bad = fwrite(buf, 1, size, f) != size;
+	if (fclose(f) || bad)
 		die("%s: write error", path);
 }
 
@@ -172,7 +251,7 @@ static void strtab_grow(struct strtab *t)
 			h = (h + 1) & (n - 1);
 		s[h] = t->slots[i];
 	}
-	free(t->slots);
+	xfree(t->slots);
 	t->slots = s;
 	t->nslots = n;
 }
@@ -199,6 +278,6 @@ uint32_t strtab_add(struct strtab *t, const char *s)
 
 void strtab_free(struct strtab *t)
 {
-	free(t->b.p);
-	free(t->slots);
+	xfree(t->b.p);
+	xfree(t->slots);
 }

@@ -12,10 +12,26 @@ extern void (*die_hook)(void);
 extern int die_quiet;
 
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
+
+/* The arena: the one owner of what the tool library allocates.  Every
+ * block from xmalloc, xcalloc, xrealloc, xstrdup, xstrndup and
+ * arena_defer is the arena's until xfree gives it back; arena_release
+ * frees whatever is left (after a link, normal or refused by die), newest
+ * first, running each deferred cleanup.  Memory from these functions must
+ * be freed with xfree, never free. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t sz);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+void xfree(void *p);
+/* A zeroed payload of size bytes whose fn(payload) the arena runs at
+ * release (to close files and library handles); xfree(payload) drops it
+ * without running fn, for an owner that closed the resource itself. */
+void *arena_defer(void (*fn)(void *payload), size_t size);
+void arena_release(void);
+/* Blocks the arena holds now (for tests of the harnesses). */
+size_t arena_blocks(void);
 /* Read a whole file; dies on error. */
 uint8_t *read_file(const char *path, size_t *size);
 void write_file(const char *path, const void *buf, size_t size);

@@ -10,8 +10,8 @@ $(B)/unit/k_%.o: kernel/%.c tests/unit/k_rename.h | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(LIBC_UNIT_CFLAGS) -include tests/unit/k_rename.h -c $< -o $@
 
-$(LIBC_UNIT): tests/unit/test_libc.c $(LIBC_UNIT_SRCS:kernel/%.c=$(B)/unit/k_%.o)
-	$(HOSTCC) $(LIBC_UNIT_CFLAGS) -o $@ $^
+$(LIBC_UNIT): tests/unit/test_libc.c tests/unit/check.h $(LIBC_UNIT_SRCS:kernel/%.c=$(B)/unit/k_%.o)
+	$(HOSTCC) $(LIBC_UNIT_CFLAGS) -o $@ $(filter-out %.h,$^)
 
 .PHONY: unit-libc
 unit-libc: $(LIBC_UNIT)

@@ -30,17 +30,7 @@ void *k_aligned_alloc(size_t, size_t);
 void k_heap_init(uintptr_t, uintptr_t);
 size_t k_heap_bytes_in_use(void);
 
-static int failures, checks;
-#define CHECK(cond, ...)                                                            \
-	do {                                                                        \
-		checks++;                                                           \
-		if (!(cond)) {                                                      \
-			failures++;                                                 \
-			printf("FAIL %s:%d: ", __FILE__, __LINE__);                 \
-			printf(__VA_ARGS__);                                        \
-			printf("\n");                                               \
-		}                                                                   \
-	} while (0)
+#include "check.h"
 
 static int sign(int x) { return (x > 0) - (x < 0); }
 
