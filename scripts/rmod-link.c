@@ -131,7 +131,7 @@ static void write_link_sh(const char *dir, char **inputs, size_t n)
 		   "D=$(cd \"$(dirname \"$0\")\" && pwd)\n"
 		   "base=$1; out=$2; shift 2\n"
 		   "if [ -f \"$D/imports.o\" ]; then set -- \"$D/imports.o\" \"$@\"; fi\n"
-		   "exec \"${LD:-ld}\" -m elf_i386 -q -T \"$D/module.ld\" "
+		   "exec \"${LD:-ld}\" -m elf_i386 -q --orphan-handling=error -T \"$D/module.ld\" "
 		   "--defsym=RMOD_BASE=\"$base\" -o \"$out\"");
 	/* An archive given as input is the module's content, not a library
 	 * to pick from: link all of it. */
@@ -223,7 +223,7 @@ static void probe_check(const char *dir, struct mod_desc *d, const struct undef 
 		size_t len = strlen(names[i]) + 32;
 		vals[i] = PROBE_IMPORT0 + (uint32_t)(i + 1) * 0x1010u;
 		extra[i] = xmalloc(len);
-		snprintf(extra[i], len, "--defsym=%s=0x%x", names[i], vals[i]);
+		snprintf(extra[i], len, "--defsym=\"%s\"=0x%x", names[i], vals[i]);
 	}
 	char *path = path_in(dir, "probe.elf");
 	if (link_at(dir, PROBE_BASE, path, extra, n))
@@ -488,7 +488,7 @@ int main(int argc, char **argv)
 				site_u = xrealloc(site_u, (nextra + 1) * sizeof(*site_u));
 				site_u[nextra] = u[i];
 				extra[nextra] = xmalloc(n);
-				snprintf(extra[nextra++], n, "--defsym=%s=0", u[i].name);
+				snprintf(extra[nextra++], n, "--defsym=\"%s\"=0", u[i].name);
 			}
 		}
 		if (nthunks || nextra)

@@ -164,11 +164,27 @@ void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc
 		d->name = xstrdup(o->fallback_name ? o->fallback_name : "module");
 	if (!*d->name || strlen(d->name) > RMOD_MAX_NAME)
 		die("%s: bad module name '%s'", path, d->name);
+	/* A Linux module's entry points, when nothing names others. */
+	GElf_Sym s;
+	if (!init && elf_find_sym(f, "init_module", &s) && GELF_ST_TYPE(s.st_info) == STT_FUNC)
+		init = "init_module";
+	if (!exit && elf_find_sym(f, "cleanup_module", &s) && GELF_ST_TYPE(s.st_info) == STT_FUNC)
+		exit = "cleanup_module";
 	d->init_off = entry_of(f, d, "init", init);
 	d->exit_off = entry_of(f, d, "exit", exit);
 	for (size_t i = 0; i < o->nexports; i++) {
 		exports = xrealloc(exports, (nexp + 1) * sizeof(char *));
 		exports[nexp++] = o->exports[i];
+	}
+	/* A Linux module's EXPORT_SYMBOLs: one __ksymtab_NAME entry each. */
+	int linux_module = elf_has_section(f, ".gnu.linkonce.this_module");
+	for (size_t i = 1; linux_module && i < f->nsyms; i++) {
+		gelf_getsym(f->symdata, (int)i, &s);
+		const char *n = elf_sym_name(f, &s);
+		if (!strncmp(n, "__ksymtab_", 10) && n[10]) {
+			exports = xrealloc(exports, (nexp + 1) * sizeof(char *));
+			exports[nexp++] = (char *)n + 10;
+		}
 	}
 	for (size_t k = 0; k < nexp; k++) {
 		GElf_Sym s;
