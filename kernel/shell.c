@@ -37,12 +37,16 @@ static void cmd_insmod(int argc, char **argv)
 {
 	unsigned flags = 0;
 	int first = 1;
-	if (argc > 1 && !strcmp(argv[1], "--noinit")) {
-		flags |= LOAD_NOINIT;
-		first = 2;
+	for (; first < argc && argv[first][0] == '-'; first++) {
+		if (!strcmp(argv[first], "--noinit"))
+			flags |= LOAD_NOINIT;
+		else if (!strcmp(argv[first], "--quiet"))
+			flags |= LOAD_QUIET;
+		else
+			break;
 	}
-	if (argc <= first) {
-		kprintf("insmod: usage: insmod [--noinit] NAME [PARAM=VALUE]...\n");
+	if (argc <= first || argv[first][0] == '-') {
+		kprintf("insmod: usage: insmod [--noinit] [--quiet] NAME [PARAM=VALUE]...\n");
 		return;
 	}
 	char args[LINE_MAX] = "";
@@ -218,7 +222,8 @@ static const struct {
 } cmds[] = {
 	{"help", "list commands", cmd_help},
 	{"lsmod", "list loaded modules", cmd_lsmod},
-	{"insmod", "[--noinit] NAME [PARAM=VALUE]...: load a module handed over at boot", cmd_insmod},
+	{"insmod", "[--noinit] [--quiet] NAME [PARAM=VALUE]...: load a module handed over at boot",
+	 cmd_insmod},
 	{"rmmod", "NAME: unload a module", cmd_rmmod},
 	{"modinfo", "NAME: show a module or module file", cmd_modinfo},
 	{"ksyms", "[PATTERN]: list exported symbols", cmd_ksyms},
