@@ -66,7 +66,9 @@ static const char *sec_name(const struct ko *k, uint32_t i)
 static int loadable(const struct ko *k, uint32_t i)
 {
 	const struct elf32_shdr *s = &k->sh[i];
-	if (!(s->sh_flags & SHF_ALLOC) || !s->sh_size)
+	/* An empty section is loaded too (at no size): relocations may name
+	 * its section symbol, as Linux allows. */
+	if (!(s->sh_flags & SHF_ALLOC))
 		return 0;
 	/* .rmod_* hold metadata for the tools, not code or data.  Compared
 	 * by hand: this runs per relocation in validate, and most names
@@ -374,8 +376,8 @@ static const char *ksymtab_name(const struct ko *k, uint32_t i)
 {
 	const struct elf32_sym *y = &k->sym[i];
 	const char *n = k->str + y->st_name;
-	if (y->st_shndx == SHN_UNDEF || ELF32_ST_BIND(y->st_info) == STB_LOCAL ||
-	    strncmp(n, "__ksymtab_", 10) || !n[10])
+	/* Linux 6.1 makes them local symbols of the ___ksymtab sections. */
+	if (y->st_shndx == SHN_UNDEF || strncmp(n, "__ksymtab_", 10) || !n[10])
 		return 0;
 	return n + 10;
 }

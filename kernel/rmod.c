@@ -143,6 +143,16 @@ static int rmod_load(struct load *l, struct module **out)
 		goto fail;
 	}
 	phase_to(&l->clk, PH_UNTIMED);
+	/* Hints bound these silently (docs/FORMAT.md): say it once. */
+	uint32_t unversioned = 0;
+	for (uint32_t i = 0; i < m->rm.nimports && !(l->flags & LOAD_QUIET); i++) {
+		struct rm_import imp;
+		rm_get_import(&m->rm, i, &imp);
+		unversioned += !imp.version;
+	}
+	if (unversioned)
+		kprintf("insmod: %s: %u import(s) unversioned (no DWARF version in the module)\n",
+			l->file, unversioned);
 	phase_step(&l->clk, "params-apply");
 	params_apply(&m->rm, l->args, img);
 	m->n_fixups = m->rm.fixup_count;

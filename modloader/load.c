@@ -83,9 +83,10 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 					n = 0;
 			}
 			const struct rm_symbol *s = hint < n ? v[hint] : 0;
-			/* Unversioned or mismatched imports go to fn, which decides. */
+			/* Mismatched imports go to fn, which decides.  Versions that
+			 * are both 0 are equal too: the stamp covers them. */
 			if (s && s->hash == rm_le32(e + 4) && s->version == rm_le32(e + 8) &&
-			    s->version && (e[12] != RMOD_BIND_IAT || s->kind == RMOD_EXP_FUNC)) {
+			    (e[12] != RMOD_BIND_IAT || s->kind == RMOD_EXP_FUNC)) {
 				addrs[i] = s->addr;
 				continue;
 			}

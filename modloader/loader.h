@@ -174,7 +174,7 @@ typedef int (*rm_table_fn)(void *ctx, uint32_t stamp, const struct rm_symbol *co
 
 /* rm_resolve with PE-style hints (docs/FORMAT.md): an import whose BOUND
  * entry names a table table_fn knows, at an index holding its hash, with
- * both versions set and equal, is taken from there; every other import
+ * equal versions (both 0 counts), is taken from there; every other import
  * goes to fn, which may look it up, warn, or refuse.  So a stale hint
  * costs a call to fn, not a wrong binding, barring a collision of both
  * the 32-bit stamp and the 32-bit hash (docs/FORMAT.md). */

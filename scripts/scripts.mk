@@ -50,5 +50,6 @@ linux-modules: $(B)/linux/modules/.unpacked
 $(B)/linux/modules/.unpacked: scripts/fetch-linux-modules | $(DEPS_STAMP)
 	sh scripts/fetch-linux-modules $(B)/linux && touch $@
 
-compare-linux: tools linux-modules
+compare-linux: all linux-modules
 	$(PY) scripts/compare-linux --jobs 2 --readme README.md
+	$(PY) scripts/linux-kernel-sample --sample 300 --readme README.md
