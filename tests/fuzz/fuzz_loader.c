@@ -102,7 +102,7 @@ static void check_fixups(const struct rm_module *m)
 	size_t size = m->mem_size ? m->mem_size : 1;
 	uint8_t *img = calloc(1, size);
 	struct walk w = {m, calloc(1, size), 0, 0, 0};
-	rm_rebase(m, img, 1);
+	rm_rebase(m, img, m->pref_base + 1); /* a move by 1 from where it stands */
 	rm_walk_fixups(m, walk_one, &w);
 	if (w.n != m->fixup_count || memcmp(img, w.want, size))
 		abort(); /* the fast path and the decoder disagree */
