@@ -12,6 +12,7 @@
 
 #include "elf_file.h"
 #include "loader.h"
+#include "rmod_read.h"
 #include "util.h"
 
 /* Kernel export table entry: {name ptr, addr, u16 kind, u16 pad, u32 version}. */
@@ -39,10 +40,7 @@ static void stamp_table(struct provider_set *s, size_t first)
 static void from_rmod(struct provider_set *s, const char *path, const uint8_t *buf, size_t n)
 {
 	struct rm_module m;
-	struct rm_diag d;
-	int rc = rm_parse(buf, n, 0, &m, &d);
-	if (rc)
-		die("%s: not a valid module: %s (%s)", path, rm_strerror(rc), rm_errname(rc));
+	rmod_parse_or_die(path, buf, n, &m);
 	size_t first = s->n;
 	for (uint32_t i = 0; i < m.nexports; i++) {
 		struct rm_export e;
