@@ -1,4 +1,4 @@
-/* kernel/symtab.c on the host: no silent limits.  Built once per number
+/* kernel/module/symtab.c on the host: no silent limits.  Built once per number
  * of kernel exports (NKEXPORTS, at and past the old cap of 256): every
  * kernel export is published and in the stamped table rmod-link computes,
  * and provider tables register past the old cap of 64 and free fully. */
