@@ -64,6 +64,11 @@ struct info {
 	size_t nrestrict;
 };
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Append s to a growing list. */
 static void push(const char ***v, size_t *n, const char *s)
 {
@@ -258,6 +263,8 @@ void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc
 		add_export(f, d, &s, n);
 	}
 	xfree(exports);
+	/* Sorted: the order of .rmod_info strings is the compiler's. */
+	qsort(d->import_ns, d->nimport_ns, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < c.nrestrict; i++)
 		restrict_export(path, d, c.restrict_[i]);
 	xfree(c.restrict_);
