@@ -264,7 +264,8 @@ void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc
 	}
 	xfree(exports);
 	/* Sorted: the order of .rmod_info strings is the compiler's. */
-	qsort(d->import_ns, d->nimport_ns, sizeof(char *), cmp_str);
+	if (d->nimport_ns > 1)
+		qsort(d->import_ns, d->nimport_ns, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < c.nrestrict; i++)
 		restrict_export(path, d, c.restrict_[i]);
 	xfree(c.restrict_);
