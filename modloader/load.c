@@ -77,7 +77,7 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 	const struct rm_symbol *const *v = 0;
 	const uint8_t *e = m->imports, *b = m->has_bound && table_fn ? m->bound : 0;
 	uint32_t stamp = 0, n = 0, nimports = m->nimports;
-	__builtin_memset(d, 0, sizeof(*d));
+	rm_diag_clear(d);
 	if (__builtin_expect(nimports > RM_PARSE_COUNTS, 0)) {
 		int rc = big_site_counts(m, addrs, d);
 		if (rc)

@@ -578,7 +578,7 @@ int rm_parse(const void *file, size_t size, unsigned flags, struct rm_module *m,
 	const uint8_t *f = file;
 	int rc;
 	__builtin_memset(m, 0, sizeof(*m));
-	__builtin_memset(d, 0, sizeof(*d));
+	rm_diag_clear(d);
 	if ((rc = check_header(f, size, flags, m, d)) ||
 	    (rc = check_tables(f, m, d)) ||
 	    (rc = check_meta(f, m, d)) ||
