@@ -189,10 +189,10 @@ def test_weak_imports_are_marked_in_both_link_paths(tmp_path, built):
     one_line_error(load(out, tmp_path, "hook=0x2000"), "unresolved import 'strong'")
 
 
-def test_import_flags_other_than_weak_are_refused(tmp_path, built):
+def test_import_flags_other_than_weak_and_ns_are_refused(tmp_path, built):
     data = bytearray((MODS / "consumer.rmod").read_bytes())
     io, _ = rmodfile.table(data, "imports")
-    for flags, ok in ((1, True), (2, False), (0x80, False)):
+    for flags, ok in ((1, True), (4, False), (0x80, False)):
         b = bytearray(data)
         b[io + 13] = flags
         f = tmp_path / f"flags{flags}.rmod"

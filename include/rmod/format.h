@@ -108,7 +108,10 @@ struct rmod_header {
 
 /* Import flags. */
 #define RMOD_IMPORT_WEAK 0x1u /* optional: binds 0 when nobody exports it */
-#define RMOD_IMPORT_F_KNOWN RMOD_IMPORT_WEAK
+#define RMOD_IMPORT_F_NS 0x2u /* the strtab string right after the name is a
+				 comma-separated list of the namespaces the
+				 module imports this symbol from */
+#define RMOD_IMPORT_F_KNOWN (RMOD_IMPORT_WEAK | RMOD_IMPORT_F_NS)
 
 /* struct rmod_import, 24 bytes. */
 /* Imports are sorted by (hash, name), names unique; the k-th IAT import
@@ -177,10 +180,17 @@ struct rmod_export {
 	uint32_t hash;    /* rmod_hash(name) */
 	uint32_t offset;  /* image offset of the symbol */
 	uint16_t kind;    /* RMOD_EXP_* */
-	uint16_t flags;   /* must be 0 */
+	uint16_t flags;   /* RMOD_EXP_F_*; unknown bits refused */
 	uint32_t version; /* symbol version, 0 = unversioned */
 };
 #define RMOD_EXPORT_SIZE 20u
+
+/* Export flags.  The strings they announce follow the export's name in
+ * strtab, in this order: name\0[namespace\0][allowlist\0]. */
+#define RMOD_EXP_F_NS 0x1u  /* in a namespace (RMOD_EXPORT_NS) */
+#define RMOD_EXP_F_FOR 0x2u /* only for the listed importers (RMOD_EXPORT_FOR):
+			       comma-separated module names, each may end in '*' */
+#define RMOD_EXP_F_KNOWN (RMOD_EXP_F_NS | RMOD_EXP_F_FOR)
 
 /* Parameter types. */
 #define RMOD_PARAM_INT 1

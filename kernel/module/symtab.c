@@ -59,7 +59,7 @@ void symtab_init(void)
 		struct ksym *s = &kernel_syms[i];
 		*s = (struct ksym){0, e->name,
 				   {rmod_hash(e->name), (uint32_t)(uintptr_t)e->addr, e->version,
-				    e->kind}, 0};
+				    e->kind, 0}, 0, 0, 0};
 		insert(s);
 		kernel_table[i] = &s->sym;
 		st = rmod_stamp_add(st, s->name, e->version, e->kind);
@@ -100,14 +100,16 @@ int sym_table_find(void *ctx, uint32_t stamp, const struct rm_symbol *const **v,
 }
 
 int sym_publish(const char *name, uint32_t hash, uint32_t addr, uint16_t kind,
-		uint32_t version, struct module *owner, struct ksym **out)
+		uint32_t version, const char *ns, const char *allow, struct module *owner,
+		struct ksym **out)
 {
 	if (sym_lookup(name, hash))
 		return -1;
 	struct ksym *s = kmalloc(sizeof(*s));
 	if (!s)
 		return -2;
-	*s = (struct ksym){0, name, {hash, addr, version, kind}, owner};
+	uint16_t fl = ns || allow ? RM_SYM_RESTRICTED : 0;
+	*s = (struct ksym){0, name, {hash, addr, version, kind, fl}, owner, ns, allow};
 	insert(s);
 	if (out)
 		*out = s;

@@ -85,7 +85,18 @@ static void show_module(const struct rm_module *rm, const struct module *m)
 	for (uint32_t i = 0; i < rm->nexports; i++) {
 		struct rm_export e;
 		rm_get_export(rm, i, &e);
-		kprintf("export: %s 0x%08x\n", e.name, (m ? m->base : 0) + e.offset);
+		kprintf("export: %s 0x%08x", e.name, (m ? m->base : 0) + e.offset);
+		if (e.ns)
+			kprintf(" ns=%s", e.ns);
+		if (e.allow)
+			kprintf(" for=%s", e.allow);
+		kprintf("\n");
+	}
+	for (uint32_t i = 0; i < rm->nimports; i++) {
+		struct rm_import im;
+		rm_get_import(rm, i, &im);
+		if (im.ns)
+			kprintf("import_ns: %s %s\n", im.name, im.ns);
 	}
 	for (uint32_t i = 0; i < rm->nneeds; i++)
 		kprintf("depends: %s\n", rm_get_need(rm, i));
@@ -151,8 +162,13 @@ static void print_sym(const struct ksym *s, void *ctx)
 	(void)ctx;
 	if (ksyms_pattern && !contains(s->name, ksyms_pattern))
 		return;
-	kprintf("0x%08x %c %s [%s]\n", s->sym.addr, s->sym.kind == RMOD_EXP_DATA ? 'D' : 'T', s->name,
+	kprintf("0x%08x %c %s [%s", s->sym.addr, s->sym.kind == RMOD_EXP_DATA ? 'D' : 'T', s->name,
 		s->owner ? s->owner->name : "kernel");
+	if (s->ns)
+		kprintf(" ns=%s", s->ns);
+	if (s->allow)
+		kprintf(" for=%s", s->allow);
+	kprintf("]\n");
 }
 
 static void cmd_ksyms(int argc, char **argv)

@@ -23,7 +23,8 @@ static void add(struct provider_set *s, const char *name, uint32_t ver, uint16_t
 {
 	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
 	s->v[s->n++] =
-		(struct provided){xstrdup(name), ver, kind, xstrdup(prov), hint, 0, addr, has_addr};
+		(struct provided){xstrdup(name), ver, kind, xstrdup(prov), hint, 0, addr, has_addr,
+				  NULL, NULL};
 }
 
 /* Stamp the entries added since `first`, which are one export table in
@@ -48,6 +49,8 @@ static void from_rmod(struct provider_set *s, const char *path, const uint8_t *b
 		/* Only a prelinked provider's addresses are known now. */
 		add(s, e.name, e.version, e.kind, m.name, i, m.pref_base + e.offset,
 		    m.pref_base != 0);
+		s->v[s->n - 1].ns = e.ns ? xstrdup(e.ns) : NULL;
+		s->v[s->n - 1].allow = e.allow ? xstrdup(e.allow) : NULL;
 	}
 	stamp_table(s, first);
 }

@@ -55,7 +55,7 @@ static void make_tables(const struct rm_module *m, struct tables *t)
 		rm_get_import(m, i, &imp);
 		if (resolve(0, m, &imp, &r))
 			continue;
-		t->sym[t->n] = (struct rm_symbol){imp.hash, r.addr, r.version, r.kind};
+		t->sym[t->n] = (struct rm_symbol){imp.hash, r.addr, r.version, r.kind, 0};
 		t->v[t->n] = &t->sym[t->n];
 		t->n++;
 	}

@@ -53,7 +53,7 @@ int main(void)
 	static struct rm_symbol sym[NTABLES];
 	for (uint32_t t = 0; t < NTABLES; t++) {
 		const struct rm_symbol **tv = k_kmalloc(sizeof(*tv));
-		sym[t] = (struct rm_symbol){t, t, t, RMOD_EXP_FUNC};
+		sym[t] = (struct rm_symbol){t, t, t, RMOD_EXP_FUNC, 0};
 		tv[0] = &sym[t];
 		CHECK(sym_table_add((struct module *)&sym[t], 0x1000 + t, tv, 1) == 0, "add %u", t);
 	}
