@@ -42,6 +42,8 @@ static const struct {
 	[RM_E_INIT_REF] = {"RM_E_INIT_REF", "export or parameter lies in init-only memory"},
 	[RM_E_BOUND] = {"RM_E_BOUND", "bound-import table does not match the imports"},
 	[RM_E_TYPES] = {"RM_E_TYPES", "malformed ABI type table"},
+	[RM_E_NAMESPACE] = {"RM_E_NAMESPACE", "symbol's namespace not imported by the module"},
+	[RM_E_EXPORT_FOR] = {"RM_E_EXPORT_FOR", "module not on the symbol's allowlist"},
 };
 
 const char *rm_strerror(int code)

@@ -47,7 +47,7 @@ static inline __attribute__((always_inline)) int rm_irec_next(const uint8_t **pp
 	if (rm_uleb2(&p, end, &v))
 		return -1;
 	r->name = v >> RMOD_IR_SHIFT;
-	r->flags = v & RMOD_IR_WEAK ? RMOD_IMPORT_WEAK : 0;
+	r->flags = (v & RMOD_IR_WEAK ? RMOD_IMPORT_WEAK : 0) | (v & RMOD_IR_NS ? RMOD_IMPORT_F_NS : 0);
 	if (v & RMOD_IR_VERSION) {
 		if (end - p < 4 || !(r->version = rm_le32(p)))
 			return -1;

@@ -16,6 +16,22 @@
 #define RM_PARSE_COUNTS 64u
 int rm_check_site_counts(const struct rm_module *m, uint32_t *cnt, struct rm_diag *d);
 
+/* Zero a diagnosis field by field: a few stores, where a memset of the
+ * struct becomes a library call in the kernel (-mstringop-strategy=libcall). */
+static inline void rm_diag_clear(struct rm_diag *d)
+{
+	d->code = 0, d->at = 0, d->val = 0, d->val2 = 0, d->sym = 0, d->str = 0;
+}
+
+/* The strtab string right after s (the namespace or allowlist strings
+ * that follow a name; rm_parse checked they are there). */
+static inline const char *rm_next_str(const char *s)
+{
+	while (*s)
+		s++;
+	return s + 1;
+}
+
 /* Native-order unaligned word access; used only on little-endian targets. */
 typedef uint32_t __attribute__((aligned(1), may_alias)) rm_u32_unaligned;
 

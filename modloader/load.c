@@ -27,7 +27,7 @@ static __attribute__((noinline)) int resolve_slow(const struct rm_module *m, uin
 						  const uint8_t *rec, rm_resolve_fn fn, void *ctx,
 						  uint32_t *addr, struct rm_diag *d)
 {
-	struct rm_resolved r = {0, 0, 0};
+	struct rm_resolved r = {0, 0, 0, 0, 0};
 	struct rm_import imp;
 	struct rm_import_it it = {rec, i};
 	rm_imports_next(m, &it, &imp);
@@ -41,6 +41,16 @@ static __attribute__((noinline)) int resolve_slow(const struct rm_module *m, uin
 		rc = RM_E_VERSION_MISMATCH;
 		d->val = imp.version;
 		d->val2 = r.version;
+	}
+	/* A namespaced export binds only for a module that imports its
+	 * namespace, an allowlisted one only for a module on the list. */
+	if (!rc && r.ns && !rm_list_has(imp.ns, r.ns, 0)) {
+		rc = RM_E_NAMESPACE;
+		d->str = r.ns;
+	}
+	if (!rc && r.allow && !rm_list_has(r.allow, m->name, 1)) {
+		rc = RM_E_EXPORT_FOR;
+		d->str = r.allow;
 	}
 	/* An IAT slot is reached by a jump: only code may sit behind it. */
 	if (!rc && imp.bind == RMOD_BIND_IAT && r.kind != RMOD_EXP_FUNC) {
@@ -70,7 +80,7 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 	const uint8_t *e = m->imports, *end = e + m->imports_size;
 	const uint8_t *b = m->has_bound && table_fn ? m->bound : 0;
 	uint32_t stamp = 0, n = 0, nimports = m->nimports;
-	__builtin_memset(d, 0, sizeof(*d));
+	rm_diag_clear(d);
 	if (__builtin_expect(nimports - m->niat > RM_PARSE_COUNTS, 0)) {
 		int rc = big_site_counts(m, addrs, d);
 		if (rc)
@@ -90,9 +100,13 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 					n = 0;
 			}
 			const struct rm_symbol *s = hint < n ? v[hint] : 0;
-			/* Unversioned or mismatched imports go to fn, which decides. */
-			if (s && s->hash == rm_le32(be + 8) && s->version == rm_le32(be + 12) &&
-			    s->version && (i >= m->niat || s->kind == RMOD_EXP_FUNC)) {
+			/* Mismatched imports go to fn, which decides.  Versions that
+			 * are both 0 are equal too: the stamp covers them.  So do
+			 * restricted exports, whose namespace and allowlist the
+			 * stamp does not cover: resolve_slow checks them. */
+			if (s && !(s->flags & RM_SYM_RESTRICTED) && s->hash == rm_le32(be + 8) &&
+			    s->version == rm_le32(be + 12) &&
+			    (i >= m->niat || s->kind == RMOD_EXP_FUNC)) {
 				addrs[i] = s->addr;
 				continue;
 			}

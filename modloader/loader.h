@@ -60,6 +60,8 @@ enum rm_err {
 	RM_E_BOUND = 37,         /* bound-import table not one entry per import,
 				    or an entry's version not its import's */
 	RM_E_TYPES = 38,         /* malformed TYPES (ABI type) table */
+	RM_E_NAMESPACE = 39,     /* export's namespace not imported by the module */
+	RM_E_EXPORT_FOR = 40,    /* module not on the export's allowlist */
 	RM_E__COUNT
 };
 
@@ -70,6 +72,8 @@ struct rm_diag {
 	uint32_t val; /* the offending value */
 	uint32_t val2; /* a second value: a limit, or the provider's version */
 	const char *sym; /* symbol name, when one is involved (points into file) */
+	const char *str; /* RM_E_NAMESPACE: the export's namespace;
+			    RM_E_EXPORT_FOR: its allowlist */
 };
 
 /* A validated module: the decoded header and table pointers into the
@@ -121,12 +125,14 @@ struct rm_import {
 	uint32_t where;       /* IAT: the slot's image offset; sites: 0 */
 	uint32_t stamp, hint; /* from BOUND; stamp 0 = no hint */
 	uint32_t prebound;    /* what the image has it bound to (prelinked) */
+	const char *ns;       /* RMOD_IMPORT_F_NS: namespaces it may come from, else 0 */
 };
 
 struct rm_export {
 	const char *name;
 	uint32_t hash, offset, version;
-	uint16_t kind;
+	uint16_t kind, flags;
+	const char *ns, *allow; /* RMOD_EXP_F_NS / RMOD_EXP_F_FOR strings, else 0 */
 };
 
 struct rm_param {
@@ -154,6 +160,10 @@ struct rm_resolved {
 	uint32_t addr;
 	uint32_t version;
 	uint16_t kind;
+	/* The export's namespace and allowlist (0: none): the core refuses
+	 * an import whose module does not import the namespace
+	 * (RM_E_NAMESPACE) or is not on the list (RM_E_EXPORT_FOR). */
+	const char *ns, *allow;
 };
 typedef int (*rm_resolve_fn)(void *ctx, const struct rm_module *m,
 			     const struct rm_import *imp, struct rm_resolved *out);
@@ -171,7 +181,11 @@ int rm_resolve(const struct rm_module *m, rm_resolve_fn fn, void *ctx,
 struct rm_symbol {
 	uint32_t hash, addr, version;
 	uint16_t kind;
+	uint16_t flags; /* RM_SYM_* */
 };
+/* In a namespace or behind an allowlist: a hint never settles it, the
+ * resolver (which checks them) always runs. */
+#define RM_SYM_RESTRICTED 0x1u
 /* The export table whose rmod_stamp is stamp, in its own order: set *v
  * and *n and return 1, or return 0 if there is none. */
 typedef int (*rm_table_fn)(void *ctx, uint32_t stamp, const struct rm_symbol *const **v,
@@ -179,7 +193,7 @@ typedef int (*rm_table_fn)(void *ctx, uint32_t stamp, const struct rm_symbol *co
 
 /* rm_resolve with PE-style hints (docs/FORMAT.md): an import whose BOUND
  * entry names a table table_fn knows, at an index holding its hash, with
- * both versions set and equal, is taken from there; every other import
+ * equal versions (both 0 counts), is taken from there; every other import
  * goes to fn, which may look it up, warn, or refuse.  So a stale hint
  * costs a call to fn, not a wrong binding, barring a collision of both
  * the 32-bit stamp and the 32-bit hash (docs/FORMAT.md). */
@@ -237,6 +251,10 @@ void rm_walk_sites(const struct rm_module *m, rm_site_fn fn, void *ctx);
  * the fuzz oracle; loading uses rm_rebase's tight loop. */
 typedef void (*rm_fixup_fn)(void *ctx, uint32_t offset);
 void rm_walk_fixups(const struct rm_module *m, rm_fixup_fn fn, void *ctx);
+
+/* 1 if name is in list, comma-separated; with glob, an item ending in
+ * '*' matches every name that starts with the rest of it. */
+int rm_list_has(const char *list, const char *name, int glob);
 
 /* Messages. */
 const char *rm_strerror(int code);

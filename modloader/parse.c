@@ -35,6 +35,19 @@ static int str_ok(const struct rm_module *m, uint32_t off, uint32_t maxlen, int 
 	return empty_ok || n > 0;
 }
 
+/* The string after the one at off (a name's namespace or allowlist):
+ * *next gets its offset; 1 if it is a non-empty string of at most maxlen
+ * bytes inside strtab, 0 if it runs past the end or is empty. */
+static int next_str_ok(const struct rm_module *m, uint32_t off, uint32_t maxlen,
+		       uint32_t *next)
+{
+	uint32_t n = off;
+	while (n < m->strtab_size && m->strtab[n])
+		n++;
+	*next = n + 1;
+	return str_ok(m, n + 1, maxlen, 0);
+}
+
 /* A patchable word must lie in file-backed bytes: the image, or the
  * init region's file-backed part. */
 static int word_ok(const struct rm_module *m, uint32_t off)
@@ -354,6 +367,9 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 				return fail(d, RM_E_HASH, i, rm_le32(be + 8), h);
 			if (rm_le32(be + 12) != r.version)
 				return fail(d, RM_E_BOUND, i, rm_le32(be + 12), r.version);
+		uint32_t ns;
+		if ((r.flags & RMOD_IMPORT_F_NS) && !next_str_ok(m, r.name, m->strtab_size, &ns))
+			return fail(d, RM_E_STRING, i, ns, m->strtab_size);
 		}
 		if (small && i < m->niat) {
 			ih[i] = h, is[i] = s;
@@ -573,7 +589,12 @@ static int check_exports(struct rm_module *m, struct rm_diag *d)
 		d->sym = s;
 		if (rmod_hash(s) != hash)
 			return fail(d, RM_E_HASH, i, hash, rmod_hash(s));
-		if (fl || (kind != RMOD_EXP_FUNC && kind != RMOD_EXP_DATA) ||
+		uint32_t str = name;
+		if ((fl & RMOD_EXP_F_NS) && !next_str_ok(m, str, RMOD_MAX_NAME, &str))
+			return fail(d, RM_E_STRING, i, str, m->strtab_size);
+		if ((fl & RMOD_EXP_F_FOR) && !next_str_ok(m, str, m->strtab_size, &str))
+			return fail(d, RM_E_STRING, i, str, m->strtab_size);
+		if ((fl & ~RMOD_EXP_F_KNOWN) || (kind != RMOD_EXP_FUNC && kind != RMOD_EXP_DATA) ||
 		    (kind == RMOD_EXP_FUNC && off >= m->text_end) || off >= m->mem_size)
 			return fail(d, RM_E_EXPORT, i, off, kind);
 		if (off >= m->init_start)
@@ -633,7 +654,7 @@ int rm_parse(const void *file, size_t size, unsigned flags, struct rm_module *m,
 	const uint8_t *f = file;
 	int rc;
 	__builtin_memset(m, 0, sizeof(*m));
-	__builtin_memset(d, 0, sizeof(*d));
+	rm_diag_clear(d);
 	if ((rc = check_header(f, size, flags, m, d)) ||
 	    (rc = check_tables(f, m, d)) ||
 	    (rc = check_meta(f, m, d)) ||

@@ -1,6 +1,7 @@
 /* Decoding accessors for the tables of a validated module. */
 #include "impdec.h"
 #include "loader.h"
+#include "internal.h"
 
 void rm_imports_begin(const struct rm_module *m, struct rm_import_it *it)
 {
@@ -25,6 +26,7 @@ int rm_imports_next(const struct rm_module *m, struct rm_import_it *it, struct r
 	out->stamp = m->has_bound ? rm_le32(m->bound + m->bound_size * i) : 0;
 	out->hint = m->has_bound ? rm_le32(m->bound + m->bound_size * i + 4) : 0;
 	out->prebound = rm_prebound(m, i);
+	out->ns = out->flags & RMOD_IMPORT_F_NS ? rm_next_str(out->name) : 0;
 	return 1;
 }
 
@@ -52,7 +54,12 @@ void rm_get_export(const struct rm_module *m, uint32_t i, struct rm_export *out)
 	out->hash = rm_le32(e + 4);
 	out->offset = rm_le32(e + 8);
 	out->kind = rm_le16(e + 12);
+	out->flags = rm_le16(e + 14);
 	out->version = rm_le32(e + 16);
+	/* name\0[ns\0][allow\0], checked by rm_parse. */
+	const char *p = out->name;
+	out->ns = out->flags & RMOD_EXP_F_NS ? (p = rm_next_str(p)) : 0;
+	out->allow = out->flags & RMOD_EXP_F_FOR ? rm_next_str(p) : 0;
 }
 
 void rm_get_param(const struct rm_module *m, uint32_t i, struct rm_param *out)

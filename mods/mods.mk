@@ -95,6 +95,9 @@ $(B)/mods/direct/%.rmod: $(B)/mods/%.rmod
 MOD_DIRECT := $(MOD_NAMES:%=$(B)/mods/direct/%.rmod)
 compare: all synth $(MOD_DIRECT)
 	$(PY) scripts/compare-report
+	@mkdir -p $(B)/report
+	$(PY) scripts/abi-types-report $(B)/mods/*.rmod > $(B)/report/abi-types.txt
+	@tail -n 1 $(B)/report/abi-types.txt
 
 # Early boot in five configurations, 100 modules (docs/BOOT.md).
 .PHONY: boot-bench

@@ -4,7 +4,7 @@
 set -e
 PKGS="make gcc gcc-multilib binutils libelf-dev libdw-dev zlib1g-dev \
 qemu-system-x86 python3 python3-pytest python3-pyelftools python3-matplotlib \
-clang libclang-rt-14-dev valgrind abigail-tools"
+clang libclang-rt-14-dev valgrind abigail-tools xz-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

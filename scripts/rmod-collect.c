@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lib/prelink.h"
+#include "lib/rmod_read.h"
 #include "lib/util.h"
 #include "loader.h"
 #include "rmod/bootcoll.h"
@@ -100,13 +101,8 @@ int main(int argc, char **argv)
 	order = xcalloc(nmods, sizeof(*order));
 	for (size_t i = 0; i < nmods; i++) {
 		struct member *x = &mods[i];
-		struct rm_diag d;
 		x->path = argv[optind + i];
-		x->buf = read_file(x->path, &x->n);
-		int rc = rm_parse(x->buf, x->n, 0, &x->m, &d);
-		if (rc)
-			die("%s: not a valid module: %s at 0x%x (%s)", x->path, rm_strerror(rc),
-			    d.at, rm_errname(rc));
+		x->buf = rmod_read(x->path, &x->n, &x->m);
 		boot_name(x);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(mods[j].m.name, x->m.name) ||

@@ -53,6 +53,14 @@ static void js(const char *s)
 	putchar('"');
 }
 
+static void js_or_null(const char *s)
+{
+	if (s)
+		js(s);
+	else
+		printf("null");
+}
+
 struct sizes {
 	size_t encoded, raw, pe, relr, imports, sites, exports, strtab, bound;
 };
@@ -170,8 +178,10 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 		char hint[24] = "-";
 		if (im.stamp)
 			snprintf(hint, sizeof(hint), "%u@%08x", im.hint, im.stamp);
-		char weak[40];
+		char weak[320];
 		snprintf(weak, sizeof(weak), "%s", im.flags & RMOD_IMPORT_WEAK ? " (weak)" : "");
+		if (im.ns)
+			snprintf(weak + strlen(weak), sizeof(weak) - strlen(weak), " ns=%s", im.ns);
 		if (m->flags & RMOD_F_PREBOUND)
 			snprintf(weak + strlen(weak), sizeof(weak) - strlen(weak), " = 0x%08x",
 				 im.prebound);
@@ -188,8 +198,13 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		struct rm_export e;
 		rm_get_export(m, i, &e);
-		printf("  %-4u 0x%08x %-4s 0x%08x %s\n", i, e.offset, kind_name(e.kind), e.version,
+		printf("  %-4u 0x%08x %-4s 0x%08x %s", i, e.offset, kind_name(e.kind), e.version,
 		       e.name);
+		if (e.ns)
+			printf(" ns=%s", e.ns);
+		if (e.allow)
+			printf(" for=%s", e.allow);
+		printf("\n");
 	}
 	if (m->nneeds) {
 		printf("\nNeeds (%u):", m->nneeds);
@@ -259,10 +274,12 @@ static void print_json(const char *path, const struct rm_module *m, const struct
 		js(im.name);
 		printf(", \"hash\": %u, \"version\": %u, \"bind\": \"%s\", \"slot\": %u, "
 		       "\"nsites\": %u, \"stamp\": %u, \"hint\": %u, \"weak\": %s, "
-		       "\"prebound_addr\": %u, \"need\": ",
+		       "\"prebound_addr\": %u, \"ns\": ",
 		       im.hash, im.version, im.bind == RMOD_BIND_IAT ? "iat" : "sites",
 		       im.bind == RMOD_BIND_IAT ? im.where : 0, t->nsites[i], im.stamp, im.hint,
 		       im.flags & RMOD_IMPORT_WEAK ? "true" : "false", im.prebound);
+		js_or_null(im.ns);
+		printf(", \"need\": ");
 		if (im.need == RMOD_NEED_ANY)
 			printf("null}");
 		else {
@@ -276,8 +293,12 @@ static void print_json(const char *path, const struct rm_module *m, const struct
 		rm_get_export(m, i, &e);
 		printf("%s{\"name\": ", i ? ", " : "");
 		js(e.name);
-		printf(", \"hash\": %u, \"offset\": %u, \"kind\": \"%s\", \"version\": %u}", e.hash,
-		       e.offset, kind_name(e.kind), e.version);
+		printf(", \"hash\": %u, \"offset\": %u, \"kind\": \"%s\", \"version\": %u, \"ns\": ",
+		       e.hash, e.offset, kind_name(e.kind), e.version);
+		js_or_null(e.ns);
+		printf(", \"for\": ");
+		js_or_null(e.allow);
+		printf("}");
 	}
 	printf("], \"needs\": [");
 	for (uint32_t i = 0; i < m->nneeds; i++) {

@@ -131,7 +131,7 @@ static void write_link_sh(const char *dir, char **inputs, size_t n)
 		   "D=$(cd \"$(dirname \"$0\")\" && pwd)\n"
 		   "base=$1; out=$2; shift 2\n"
 		   "if [ -f \"$D/imports.o\" ]; then set -- \"$D/imports.o\" \"$@\"; fi\n"
-		   "exec \"${LD:-ld}\" -m elf_i386 -q -T \"$D/module.ld\" "
+		   "exec \"${LD:-ld}\" -m elf_i386 -q --orphan-handling=error -T \"$D/module.ld\" "
 		   "--defsym=RMOD_BASE=\"$base\" -o \"$out\"");
 	/* An archive given as input is the module's content, not a library
 	 * to pick from: link all of it. */
@@ -223,7 +223,7 @@ static void probe_check(const char *dir, struct mod_desc *d, const struct undef 
 		size_t len = strlen(names[i]) + 32;
 		vals[i] = PROBE_IMPORT0 + (uint32_t)(i + 1) * 0x1010u;
 		extra[i] = xmalloc(len);
-		snprintf(extra[i], len, "--defsym=%s=0x%x", names[i], vals[i]);
+		snprintf(extra[i], len, "--defsym=\"%s\"=0x%x", names[i], vals[i]);
 	}
 	char *path = path_in(dir, "probe.elf");
 	if (link_at(dir, PROBE_BASE, path, extra, n))
@@ -303,9 +303,23 @@ static void resolve_providers(struct mod_desc *d, const struct provider_set *ps,
 			      int allow_undefined)
 {
 	struct buf missing = {0};
+	/* The module's RMOD_IMPORT_NS namespaces, comma-separated (or NULL). */
+	struct buf nsb = {0};
+	for (size_t i = 0; i < d->nimport_ns; i++) {
+		if (i)
+			buf_put(&nsb, ",", 1);
+		buf_put(&nsb, d->import_ns[i], strlen(d->import_ns[i]));
+	}
+	if (nsb.len)
+		buf_put(&nsb, "", 1);
+	const char *ns_list = nsb.len ? (const char *)nsb.p : NULL;
 	for (size_t i = 0; i < d->nimports; i++) {
 		struct mod_import *im = &d->imports[i];
 		const struct provided *p = providers_find(ps, im->name);
+		/* With no provider known now, the import may come from any
+		 * namespace the module imports; the loader checks. */
+		if (!p && ns_list)
+			im->ns = xstrdup(ns_list);
 		if (!p && im->weak)
 			continue; /* optional: binds 0 unless someone exports it */
 		if (!p) {
@@ -316,6 +330,14 @@ static void resolve_providers(struct mod_desc *d, const struct provider_set *ps,
 		}
 		if (im->bind == RMOD_BIND_IAT && p->kind != RMOD_EXP_FUNC)
 			die("import '%s' is called but %s exports it as data", im->name, p->provider);
+		if (p->ns && !rm_list_has(ns_list, p->ns, 0))
+			die("import '%s' is in namespace '%s' of %s, which module %s does not import "
+			    "(add RMOD_IMPORT_NS(\"%s\"))",
+			    im->name, p->ns, p->provider, d->name, p->ns);
+		if (p->allow && !rm_list_has(p->allow, d->name, 1))
+			die("import '%s': %s exports it only for modules '%s', not for module %s",
+			    im->name, p->provider, p->allow, d->name);
+		im->ns = p->ns ? xstrdup(p->ns) : NULL;
 		im->stamp = p->stamp;
 		im->hint = p->hint;
 		/* A weak import never makes its provider a need: it binds to the
@@ -341,6 +363,7 @@ static void resolve_providers(struct mod_desc *d, const struct provider_set *ps,
 		    (char *)missing.p);
 	}
 	xfree(missing.p);
+	xfree(nsb.p);
 }
 
 static char **read_list(const char *path, char **list, size_t *n)
@@ -488,7 +511,7 @@ int main(int argc, char **argv)
 				site_u = xrealloc(site_u, (nextra + 1) * sizeof(*site_u));
 				site_u[nextra] = u[i];
 				extra[nextra] = xmalloc(n);
-				snprintf(extra[nextra++], n, "--defsym=%s=0", u[i].name);
+				snprintf(extra[nextra++], n, "--defsym=\"%s\"=0", u[i].name);
 			}
 		}
 		if (nthunks || nextra)
@@ -511,9 +534,9 @@ int main(int argc, char **argv)
 	}
 
 	/* Without providers rmod-link cannot know what the kernel offers,
-	 * so the check is left to load time. */
-	if (nproviders)
-		resolve_providers(&d, &providers, allow_undefined);
+	 * so the check is left to load time (imports still get the module's
+	 * namespaces). */
+	resolve_providers(&d, &providers, allow_undefined || !nproviders);
 	struct buf file = {0};
 	rmod_write(&d, &file);
 	/* Never write a module our own loader would refuse. */

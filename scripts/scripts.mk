@@ -43,3 +43,13 @@ $(B)/bin/%: $(HOST_OBJ)/%.o $(HOST_LIB_OBJS)
 bench: tools mods synth
 	sh scripts/bench-report $(B)/bin $(B)/mods/hello.rmod $(B)/mods/tables.rmod \
 		$(B)/mods/consumer.rmod $(foreach n,$(SYNTH_SIZES),$(B)/synth/synth$(n).rmod)
+
+# Debian's i386 kernel modules as a real-world corpus (host only, no QEMU).
+.PHONY: linux-modules compare-linux
+linux-modules: $(B)/linux/modules/.unpacked
+$(B)/linux/modules/.unpacked: scripts/fetch-linux-modules | $(DEPS_STAMP)
+	sh scripts/fetch-linux-modules $(B)/linux && touch $@
+
+compare-linux: all linux-modules
+	$(PY) scripts/compare-linux --jobs 2 --readme README.md
+	$(PY) scripts/linux-kernel-sample --sample 300 --readme README.md

@@ -1,23 +1,8 @@
 """The differential check against GNU ld, shared by the tests that need it."""
 import random
 
-from elftools.elf.elffile import ELFFile
-
 from conftest import dump_json, run, tool
-
-
-def elf_image(path, base, size):
-    """The allocated bytes of a linked ELF as they stand at `base`."""
-    img = bytearray(size)
-    with open(path, "rb") as f:
-        elf = ELFFile(f)
-        for sec in elf.iter_sections():
-            if not sec["sh_flags"] & 2 or sec["sh_type"] == "SHT_NOBITS":
-                continue
-            off = sec["sh_addr"] - base
-            assert 0 <= off and off + sec["sh_size"] <= size, sec.name
-            img[off:off + sec["sh_size"]] = sec.data()
-    return bytes(img)
+from elfimage import defsym, elf_image, image_diff
 
 
 def random_bases(info, seed, n):
@@ -45,14 +30,9 @@ def check_against_ld(rmod, temps, tmp_path, seed, nbases=20, absent=()):
         ours = image.read_bytes()
         assert len(ours) == info["mem_size"]
         elf = tmp_path / "ref.elf"
-        defsyms = [f"--defsym={n}={hex(a)}" for n, a in addrs.items() if n not in iat]
+        defsyms = [defsym(n, a) for n, a in addrs.items() if n not in iat]
         run(["sh", temps / "link.sh", hex(base), elf, *defsyms])
-        ref = bytearray(elf_image(elf, base, info["mem_size"]))
-        for name, slot in iat.items():
-            assert ref[slot:slot + 4] == bytes(4)
-            assert int.from_bytes(ours[slot:slot + 4], "little") == addrs[name], name
-            ref[slot:slot + 4] = ours[slot:slot + 4]
-        if ours != bytes(ref):
-            diff = [hex(i) for i in range(len(ours)) if ours[i] != ref[i]][:8]
-            raise AssertionError(f"{rmod.name} at {base:#x}: bytes differ at {diff}")
+        ref = elf_image(elf, base, info["mem_size"])
+        reason = image_diff(ours, ref, iat, addrs, base)
+        assert reason is None, f"{rmod.name}: {reason}"
     return info

@@ -47,7 +47,7 @@ def changed(tmp_path_factory):
 def added(tmp_path_factory):
     """A copy with one more, unrelated export (compatible)."""
     tree = copy_tree(tmp_path_factory.mktemp("added"))
-    edit(tree / "kernel/kexport.c", "KEXPORT(kernel_stats);",
+    edit(tree / "kernel/module/kexport.c", "KEXPORT(kernel_stats);",
          "int kernel_answer(void);\nint kernel_answer(void) { return 42; }\n"
          "KEXPORT(kernel_answer);\nKEXPORT(kernel_stats);")
     return tree, build_kernel(tree)

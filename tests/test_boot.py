@@ -10,7 +10,8 @@ import struct
 import pytest
 
 from conftest import BUILD, IN_TREE, MODS, dump_json, heap_in_use, module_cflags, qemu, run, tool
-from differential import check_against_ld, elf_image
+from differential import check_against_ld
+from elfimage import defsym, elf_image
 from test_differential import link_module
 import rmodfile
 
@@ -64,7 +65,7 @@ def test_prelinked_at_its_base_with_its_imports_writes_nothing(tmp_path, built):
     assert img.read_bytes()[:info["image_size"]] == raw[off:off + info["image_size"]]
     elf = tmp_path / "ref.elf"
     run(["sh", temps / "link.sh", hex(b1), elf,
-         *[f"--defsym={n}={hex(a)}" for n, a in addrs.items()]])
+         *[defsym(n, a) for n, a in addrs.items()]])
     assert img.read_bytes() == elf_image(elf, b1, info["mem_size"])
 
 

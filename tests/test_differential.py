@@ -5,7 +5,8 @@ bases each, rmod-load's image is compared with link.sh's ELF."""
 import pytest
 
 from conftest import IN_TREE, MODS, dump_json, module_cflags, run, tool
-from differential import check_against_ld, elf_image
+from differential import check_against_ld
+from elfimage import defsym, elf_image
 from rmodfile import table, u32
 
 NBASES = 20
@@ -43,7 +44,7 @@ def test_fixups_are_exactly_the_words_that_move(mod, tmp_path, built):
     for base in (a, b):
         elf = tmp_path / f"{base:x}.elf"
         run(["sh", temps / "link.sh", hex(base), elf,
-             *[f"--defsym={i['name']}=0" for i in info["imports"]]])
+             *[defsym(i["name"], 0) for i in info["imports"]]])
         imgs.append(elf_image(elf, base, info["mem_size"]))
     moved = set()
     for off in range(0, info["mem_size"] - 3):

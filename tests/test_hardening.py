@@ -26,7 +26,9 @@ def malformed(tmp_path_factory, built):
 CLASSES = sorted("""
     bad_arch bad_checksum bad_header_size bad_magic bad_need bad_param_type bad_version
     bound_not_one_per_import bound_version_mismatch duplicate_export dupname empty_module_name
-    entry_outside_text export_bad_kind export_in_init exports_unsorted fixup_bits_zero_tail fixup_count_mismatch
+    entry_outside_text export_bad_kind export_for_unterminated export_in_init export_ns_empty
+    export_ns_too_long export_ns_unterminated export_unknown_flag exports_unsorted
+    fixup_bits_zero_tail fixup_count_mismatch import_ns_unterminated
     fixup_in_iat fixup_past_end fixup_straddles_end fixup_truncated_command huge_count
     huge_memory iat_import_of_data iat_slot_misplaced import_bad_hash import_nsites_mismatch
     imports_unsorted pref_base_unaligned pref_base_wraps prebound_with_plain_bound

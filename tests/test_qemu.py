@@ -169,7 +169,7 @@ def test_insmod_noinit_loads_without_running_init_or_exit(form):
     assert "rmmod: hello unloaded" in out
     heaps = heap_in_use(out)
     assert heaps[0] == heaps[-1], heaps
-    assert "insmod: usage: insmod [--noinit] NAME" in out
+    assert "insmod: usage: insmod [--noinit] [--quiet] NAME" in out
 
 
 def test_absent_weak_import_loads_and_reads_null(tmp_path):

@@ -218,7 +218,7 @@ def test_import_records_are_checked(tmp_path, built):
         enc = rmodfile.encode_imports(new)
         if name == "zero_version":  # the version bit set, the u32 0
             r = recs[0]
-            enc = (rmodfile.uleb(r["name"] << 3 | 1 | (2 if r["need"] is not None else 0)) +
+            enc = (rmodfile.uleb(r["name"] << 4 | 1 | (2 if r["need"] is not None else 0)) +
                    bytes(4) + (rmodfile.uleb(r["need"]) if r["need"] is not None else b"") +
                    rmodfile.encode_imports(recs[1:]))
         if name == "trailing":

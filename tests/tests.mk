@@ -33,5 +33,5 @@ soak: all
 		grep -E '^soak: .* ok$$'
 
 .PHONY: test pytest
-test: all synth abi-check lz4-demo unit-libc unit-symtab unit-crc sanitize-test fuzz-smoke compare
+test: all synth abi-check lz4-demo linux-modules unit-libc unit-symtab unit-crc sanitize-test fuzz-smoke compare
 	cd tests && $(PYTEST) $(PYTEST_ARGS)

@@ -112,7 +112,10 @@ struct rmod_header {
 
 /* Import flags. */
 #define RMOD_IMPORT_WEAK 0x1u /* optional: binds 0 when nobody exports it */
-#define RMOD_IMPORT_F_KNOWN RMOD_IMPORT_WEAK
+#define RMOD_IMPORT_F_NS 0x2u /* the strtab string right after the name is a
+				 comma-separated list of the namespaces the
+				 module imports this symbol from */
+#define RMOD_IMPORT_F_KNOWN (RMOD_IMPORT_WEAK | RMOD_IMPORT_F_NS)
 #define RMOD_NEED_ANY 0xffffu /* rm_import.need: no provider named */
 
 /* Import records (table IMPORTS, import_count of them, back to back).
@@ -123,16 +126,18 @@ struct rmod_header {
  * computes it, and BOUND carries it for the hinted fast path.
  *
  * A record is a ULEB128 v, then the optional fields v announces:
- *   v >> 3        strtab offset of the name
+ *   v >> 4        strtab offset of the name
  *   v & 1         a version follows: u32 LE, non-zero (0 = unversioned
  *                 is spelled by leaving the bit clear)
  *   v & 2         a need follows: ULEB128 index into NEEDS
  *   v & 4         weak (RMOD_IMPORT_WEAK)
+ *   v & 8         namespaces follow the name in strtab (RMOD_IMPORT_F_NS)
  * ULEBs are minimal, as in the fixup stream. */
 #define RMOD_IR_VERSION 1u
 #define RMOD_IR_NEED 2u
 #define RMOD_IR_WEAK 4u
-#define RMOD_IR_SHIFT 3
+#define RMOD_IR_NS 8u
+#define RMOD_IR_SHIFT 4
 
 /* struct rmod_bound, 16 bytes: a PE-style hint for import i (same index).
  * hint is the symbol's index in its provider's export table as rmod-link
@@ -192,10 +197,17 @@ struct rmod_export {
 	uint32_t hash;    /* rmod_hash(name) */
 	uint32_t offset;  /* image offset of the symbol */
 	uint16_t kind;    /* RMOD_EXP_* */
-	uint16_t flags;   /* must be 0 */
+	uint16_t flags;   /* RMOD_EXP_F_*; unknown bits refused */
 	uint32_t version; /* symbol version, 0 = unversioned */
 };
 #define RMOD_EXPORT_SIZE 20u
+
+/* Export flags.  The strings they announce follow the export's name in
+ * strtab, in this order: name\0[namespace\0][allowlist\0]. */
+#define RMOD_EXP_F_NS 0x1u  /* in a namespace (RMOD_EXPORT_NS) */
+#define RMOD_EXP_F_FOR 0x2u /* only for the listed importers (RMOD_EXPORT_FOR):
+			       comma-separated module names, each may end in '*' */
+#define RMOD_EXP_F_KNOWN (RMOD_EXP_F_NS | RMOD_EXP_F_FOR)
 
 /* Parameter types. */
 #define RMOD_PARAM_INT 1

@@ -31,6 +31,22 @@
 /* Publish a global function or object to the kernel and other modules. */
 #define RMOD_EXPORT(sym) RMOD__INFO(RMOD__CAT(export_, sym), "export=" #sym)
 
+/* Namespaces and allowlists (docs/ABI.md): an export in namespace NS
+ * binds only into modules that say RMOD_IMPORT_NS(NS); an export for
+ * "mod_a,mod_b*" binds only into the module mod_a and modules whose name
+ * starts with mod_b.  rmod-link --provider and the kernel's binding
+ * both check.  Use RMOD_EXPORT_NS_FOR for both on one symbol. */
+#define RMOD_EXPORT_NS(sym, ns)                                               \
+	RMOD_EXPORT(sym);                                                     \
+	RMOD__INFO(RMOD__CAT(exportns_, sym), "export_ns=" #sym ":" ns)
+#define RMOD_EXPORT_FOR(sym, mods)                                            \
+	RMOD_EXPORT(sym);                                                     \
+	RMOD__INFO(RMOD__CAT(exportfor_, sym), "export_for=" #sym ":" mods)
+#define RMOD_EXPORT_NS_FOR(sym, ns, mods)                                     \
+	RMOD_EXPORT_NS(sym, ns);                                              \
+	RMOD__INFO(RMOD__CAT(exportfor_, sym), "export_for=" #sym ":" mods)
+#define RMOD_IMPORT_NS(ns) RMOD__INFO(RMOD__CAT(importns_, __COUNTER__), "import_ns=" ns)
+
 /* Code and data used only by init: placed in the tail that the kernel
  * frees after a successful init.  Core code must not refer to them
  * (rmod-link refuses such a "section mismatch"). */

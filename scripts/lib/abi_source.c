@@ -12,6 +12,7 @@
 
 #include "abi_types.h"
 #include "elf_file.h"
+#include "rmod_read.h"
 #include "elf_module.h"
 #include "loader.h"
 #include "providers.h"
@@ -268,10 +269,7 @@ static const char *kind_name(uint16_t k)
 static void from_rmod(struct abi *a, const char *path, const uint8_t *buf, size_t n)
 {
 	struct rm_module m;
-	struct rm_diag d;
-	int rc = rm_parse(buf, n, 0, &m, &d);
-	if (rc)
-		die("%s: not a valid module: %s (%s)", path, rm_strerror(rc), rm_errname(rc));
+	rmod_parse_or_die(path, buf, n, &m);
 	struct abi_types *t = abi_types_read(&m, path);
 	for (uint32_t i = 0; i < m.nexports; i++) {
 		struct rm_export e;

@@ -145,6 +145,19 @@ int elf_sec_is_alloc(struct elf_file *f, size_t idx)
 	return s && gelf_getshdr(s, &sh) && (sh.sh_flags & SHF_ALLOC);
 }
 
+int elf_has_section(struct elf_file *f, const char *name)
+{
+	Elf_Scn *s = NULL;
+	while ((s = elf_nextscn(f->e, s))) {
+		GElf_Shdr sh;
+		const char *n;
+		if (gelf_getshdr(s, &sh) && (n = elf_strptr(f->e, f->shstrndx, sh.sh_name)) &&
+		    !strcmp(n, name))
+			return 1;
+	}
+	return 0;
+}
+
 const char *elf_name_at(struct elf_file *f, uint64_t addr)
 {
 	const char *best = NULL;

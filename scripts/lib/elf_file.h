@@ -43,6 +43,8 @@ size_t elf_table(struct elf_file *f, Elf_Scn *s, const GElf_Shdr *sh, size_t ent
 const char *elf_sym_name(struct elf_file *f, const GElf_Sym *s);
 const char *elf_sec_name(struct elf_file *f, size_t idx);
 int elf_sec_is_alloc(struct elf_file *f, size_t idx);
+/* 1 when a section of that name exists. */
+int elf_has_section(struct elf_file *f, const char *name);
 /* A non-local symbol by name; 1 when found. */
 int elf_find_sym(struct elf_file *f, const char *name, GElf_Sym *out);
 /* The value of a symbol the linker script defines; dies when missing. */

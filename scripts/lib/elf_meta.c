@@ -60,7 +60,51 @@ struct info {
 	char **exports;
 	size_t nexp;
 	const char *init, *exit;
+	const char **restrict_; /* export_ns= and export_for= values, "sym:text" */
+	size_t nrestrict;
 };
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Append s to a growing list. */
+static void push(const char ***v, size_t *n, const char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
+	(*v)[(*n)++] = s;
+}
+
+/* A namespace: a name, which a comma would split in an import's list. */
+static void check_ns(const char *path, const char *ns)
+{
+	if (!*ns || strlen(ns) > RMOD_MAX_NAME || strchr(ns, ','))
+		die("%s: bad namespace '%s' (1..%u bytes, no comma)", path, ns, RMOD_MAX_NAME);
+}
+
+/* Attach "sym:text" (RMOD_EXPORT_NS / RMOD_EXPORT_FOR) to the export. */
+static void restrict_export(const char *path, struct mod_desc *d, const char *spec)
+{
+	int is_ns = !strncmp(spec, "export_ns=", 10);
+	const char *v = spec + (is_ns ? 10 : 11), *colon = strchr(v, ':');
+	if (!colon || colon == v || !colon[1])
+		die("%s: .rmod_info: bad entry '%s' (want SYM:TEXT)", path, spec);
+	for (size_t i = 0; i < d->nexports; i++) {
+		struct mod_export *e = &d->exports[i];
+		if (strlen(e->name) != (size_t)(colon - v) || strncmp(e->name, v, colon - v))
+			continue;
+		if (is_ns)
+			check_ns(path, colon + 1);
+		char **slot = is_ns ? &e->ns : &e->allow;
+		if (*slot)
+			die("%s: export '%s' has two %s", path, e->name,
+			    is_ns ? "namespaces" : "allowlists");
+		*slot = xstrdup(colon + 1);
+		return;
+	}
+	die("%s: .rmod_info: '%s' names no export of the module", path, spec);
+}
 
 static void info_entry(void *ctx, struct elf_file *f, const char *p)
 {
@@ -75,7 +119,16 @@ static void info_entry(void *ctx, struct elf_file *f, const char *p)
 		c->exit = p + 5;
 	else if (!strncmp(p, "param=", 6))
 		add_param(f, c->d, p + 6);
-	else if (!strncmp(p, "export=", 7)) {
+	else if (!strncmp(p, "export_ns=", 10) || !strncmp(p, "export_for=", 11))
+		push(&c->restrict_, &c->nrestrict, p);
+	else if (!strncmp(p, "import_ns=", 10)) {
+		check_ns(f->path, p + 10);
+		for (size_t i = 0; i < c->d->nimport_ns; i++)
+			if (!strcmp(c->d->import_ns[i], p + 10))
+				return;
+		c->d->import_ns = xrealloc(c->d->import_ns, (c->d->nimport_ns + 1) * sizeof(char *));
+		c->d->import_ns[c->d->nimport_ns++] = xstrdup(p + 10);
+	} else if (!strncmp(p, "export=", 7)) {
 		c->exports = xrealloc(c->exports, (c->nexp + 1) * sizeof(char *));
 		c->exports[c->nexp++] = (char *)p + 7;
 	} else
@@ -118,7 +171,7 @@ static void add_export(struct elf_file *f, struct mod_desc *d, const GElf_Sym *s
 		die("%s: export '%s' lies in init-only memory, which is freed after init",
 		    f->path, n);
 	d->exports = xrealloc(d->exports, (d->nexports + 1) * sizeof(*d->exports));
-	d->exports[d->nexports++] = (struct mod_export){xstrdup(n), v, kind, 0};
+	d->exports[d->nexports++] = (struct mod_export){xstrdup(n), v, kind, 0, NULL, NULL};
 }
 
 static uint32_t entry_of(struct elf_file *f, struct mod_desc *d, const char *what,
@@ -155,7 +208,7 @@ void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc
 	const char *path = f->path;
 	if (o->name)
 		d->name = xstrdup(o->name);
-	struct info c = {o, d, NULL, 0, o->init, o->exit};
+	struct info c = {o, d, NULL, 0, o->init, o->exit, NULL, 0};
 	elf_strings(f, ".rmod_info", info_entry, &c);
 	char **exports = c.exports;
 	size_t nexp = c.nexp;
@@ -164,11 +217,27 @@ void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc
 		d->name = xstrdup(o->fallback_name ? o->fallback_name : "module");
 	if (!*d->name || strlen(d->name) > RMOD_MAX_NAME)
 		die("%s: bad module name '%s'", path, d->name);
+	/* A Linux module's entry points, when nothing names others. */
+	GElf_Sym s;
+	if (!init && elf_find_sym(f, "init_module", &s) && GELF_ST_TYPE(s.st_info) == STT_FUNC)
+		init = "init_module";
+	if (!exit && elf_find_sym(f, "cleanup_module", &s) && GELF_ST_TYPE(s.st_info) == STT_FUNC)
+		exit = "cleanup_module";
 	d->init_off = entry_of(f, d, "init", init);
 	d->exit_off = entry_of(f, d, "exit", exit);
 	for (size_t i = 0; i < o->nexports; i++) {
 		exports = xrealloc(exports, (nexp + 1) * sizeof(char *));
 		exports[nexp++] = o->exports[i];
+	}
+	/* A Linux module's EXPORT_SYMBOLs: one __ksymtab_NAME entry each. */
+	int linux_module = elf_has_section(f, ".gnu.linkonce.this_module");
+	for (size_t i = 1; linux_module && i < f->nsyms; i++) {
+		gelf_getsym(f->symdata, (int)i, &s);
+		const char *n = elf_sym_name(f, &s);
+		if (!strncmp(n, "__ksymtab_", 10) && n[10]) {
+			exports = xrealloc(exports, (nexp + 1) * sizeof(char *));
+			exports[nexp++] = (char *)n + 10;
+		}
 	}
 	for (size_t k = 0; k < nexp; k++) {
 		GElf_Sym s;
@@ -194,6 +263,12 @@ void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc
 		add_export(f, d, &s, n);
 	}
 	xfree(exports);
+	/* Sorted: the order of .rmod_info strings is the compiler's. */
+	if (d->nimport_ns > 1)
+		qsort(d->import_ns, d->nimport_ns, sizeof(char *), cmp_str);
+	for (size_t i = 0; i < c.nrestrict; i++)
+		restrict_export(path, d, c.restrict_[i]);
+	xfree(c.restrict_);
 
 	/* A compact symbol table for fault attribution. */
 	for (size_t i = 1; !o->strip && i < f->nsyms; i++) {

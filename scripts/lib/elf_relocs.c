@@ -57,6 +57,7 @@ struct conv {
 	struct listed *v;
 	size_t n;
 	int elf_only; /* no probe link follows: GOT words cannot be found */
+	int check_mismatch; /* not a Linux module: see the rule in docs/LAYOUT.md */
 };
 
 static int cmp_listed(const void *a, const void *b)
@@ -211,8 +212,11 @@ static void conv_rel(void *vctx, struct elf_file *f, const char *sec, uint32_t o
 		die("%s: %s+0x%x: %s against '%s' in non-allocated section %s", f->path, sec,
 		    off, r386_name(type), name, elf_sec_name(f, sym->st_shndx));
 	/* Like modpost's section mismatch: core memory outlives the init
-	 * region, so it must not point into it. */
-	if (t == T_IMAGE && off < d->init_start && sym->st_value >= d->init_start &&
+	 * region, so it must not point into it.  Not for a Linux module: it
+	 * passed its own build's check (modpost), whose exceptions (init
+	 * pointers in tables its kernel trims, init-time parameter buffers)
+	 * are not ours to second-guess. */
+	if (c->check_mismatch && t == T_IMAGE && off < d->init_start && sym->st_value >= d->init_start &&
 	    sym->st_value < d->mem_size) {
 		/* With REL the addend is in place: an R_386_32 word holds S + A. */
 		uint64_t target = type == R_386_32 ? rm_le32(d->image + off) : sym->st_value;
@@ -280,7 +284,7 @@ void elf_imports_fixups(struct elf_file *f, struct mod_desc *d, int elf_only)
 							.need = RMOD_NEED_ANY,
 							.slot = (uint32_t)s.st_value});
 	}
-	struct conv c = {d, NULL, 0, elf_only};
+	struct conv c = {d, NULL, 0, elf_only, !elf_has_section(f, ".gnu.linkonce.this_module")};
 	read_import_list(f, &c);
 	each_reloc(f, conv_rel, &c);
 	xfree(c.v);

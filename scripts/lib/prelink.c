@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "loader.h"
+#include "rmod_read.h"
 #include "util.h"
 
 static int resolve(void *ctx, const struct rm_module *m, const struct rm_import *imp,
@@ -28,16 +29,13 @@ struct prelink_result prelink(const char *what, const uint8_t *buf, size_t n, ui
 {
 	struct rm_module m;
 	struct rm_diag d;
-	int rc = rm_parse(buf, n, 0, &m, &d);
-	if (rc)
-		die("%s: not a valid module: %s at 0x%x (%s)", what, rm_strerror(rc), d.at,
-		    rm_errname(rc));
+	rmod_parse_or_die(what, buf, n, &m);
 	if (base % RMOD_PAGE || base > 0xffffffffu - m.mem_size)
 		die("%s: base 0x%x is not a page the %u-byte module fits above", what, base,
 		    m.mem_size);
 	struct prelink_result r = {0};
 	uint32_t *addrs = xcalloc(m.nimports ? m.nimports : 1, 4);
-	rc = rm_resolve(&m, resolve, (void *)ps, addrs, &d);
+	int rc = rm_resolve(&m, resolve, (void *)ps, addrs, &d);
 	if (rc)
 		die("%s: import '%s': %s (%s)", what, d.sym ? d.sym : "?", rm_strerror(rc),
 		    rm_errname(rc));
@@ -81,9 +79,6 @@ struct prelink_result prelink(const char *what, const uint8_t *buf, size_t n, ui
 	xfree(addrs);
 	/* What the kernel will check is what we wrote. */
 	struct rm_module check;
-	rc = rm_parse(r.file, r.size, 0, &check, &d);
-	if (rc)
-		die("%s: prelinked file refused: %s at 0x%x (%s)", what, rm_strerror(rc), d.at,
-		    rm_errname(rc));
+	rmod_parse_or_die(what, r.file, r.size, &check);
 	return r;
 }

@@ -12,6 +12,7 @@
 
 #include "elf_file.h"
 #include "loader.h"
+#include "rmod_read.h"
 #include "util.h"
 
 /* Kernel export table entry: {name ptr, addr, u16 kind, u16 pad, u32 version}. */
@@ -22,7 +23,8 @@ static void add(struct provider_set *s, const char *name, uint32_t ver, uint16_t
 {
 	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
 	s->v[s->n++] =
-		(struct provided){xstrdup(name), ver, kind, xstrdup(prov), hint, 0, addr, has_addr};
+		(struct provided){xstrdup(name), ver, kind, xstrdup(prov), hint, 0, addr, has_addr,
+				  NULL, NULL};
 }
 
 /* Stamp the entries added since `first`, which are one export table in
@@ -39,10 +41,7 @@ static void stamp_table(struct provider_set *s, size_t first)
 static void from_rmod(struct provider_set *s, const char *path, const uint8_t *buf, size_t n)
 {
 	struct rm_module m;
-	struct rm_diag d;
-	int rc = rm_parse(buf, n, 0, &m, &d);
-	if (rc)
-		die("%s: not a valid module: %s (%s)", path, rm_strerror(rc), rm_errname(rc));
+	rmod_parse_or_die(path, buf, n, &m);
 	size_t first = s->n;
 	for (uint32_t i = 0; i < m.nexports; i++) {
 		struct rm_export e;
@@ -50,6 +49,8 @@ static void from_rmod(struct provider_set *s, const char *path, const uint8_t *b
 		/* Only a prelinked provider's addresses are known now. */
 		add(s, e.name, e.version, e.kind, m.name, i, m.pref_base + e.offset,
 		    m.pref_base != 0);
+		s->v[s->n - 1].ns = e.ns ? xstrdup(e.ns) : NULL;
+		s->v[s->n - 1].allow = e.allow ? xstrdup(e.allow) : NULL;
 	}
 	stamp_table(s, first);
 }

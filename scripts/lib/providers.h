@@ -16,6 +16,8 @@ struct provided {
 	uint32_t addr;  /* where it runs: the kernel's exports, and a prelinked
 			   provider's at its preferred base */
 	int has_addr;
+	char *ns, *allow; /* the export's namespace and allowlist, or NULL
+			     (only modules have them; the kernel exports none) */
 };
 
 struct provider_set {

@@ -265,9 +265,11 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	for (size_t i = 0; i < d->nimports; i++) {
 		struct mod_import *m = &d->imports[i];
 		check_name("import", m->name);
-		uint32_t v = strtab_add(&st, m->name) << RMOD_IR_SHIFT;
-		v |= (m->version ? RMOD_IR_VERSION : 0) |
-		     (m->need != RMOD_NEED_ANY ? RMOD_IR_NEED : 0) | (m->weak ? RMOD_IR_WEAK : 0);
+		const char *ns[1] = {m->ns};
+		uint32_t v = (m->ns ? strtab_add_seq(&st, m->name, ns, 1) : strtab_add(&st, m->name))
+			     << RMOD_IR_SHIFT;
+		v |= (m->version ? RMOD_IR_VERSION : 0) | (m->need != RMOD_NEED_ANY ? RMOD_IR_NEED : 0) |
+		     (m->weak ? RMOD_IR_WEAK : 0) | (m->ns ? RMOD_IR_NS : 0);
 		buf_uleb(&imp, v);
 		if (m->version)
 			buf_u32(&imp, m->version);
@@ -302,11 +304,14 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		check_name("export", e->name);
 		if (i && !strcmp(e->name, d->exports[i - 1].name))
 			die("symbol '%s' exported twice", e->name);
-		buf_u32(&exp, strtab_add(&st, e->name));
+		/* name\0[ns\0][allow\0]: the flags say which follow. */
+		const char *more[2] = {e->ns, e->allow};
+		buf_u32(&exp, e->ns || e->allow ? strtab_add_seq(&st, e->name, more, 2)
+						: strtab_add(&st, e->name));
 		buf_u32(&exp, rmod_hash(e->name));
 		buf_u32(&exp, e->offset);
 		buf_u16(&exp, e->kind);
-		buf_u16(&exp, 0);
+		buf_u16(&exp, (uint16_t)((e->ns ? RMOD_EXP_F_NS : 0) | (e->allow ? RMOD_EXP_F_FOR : 0)));
 		buf_u32(&exp, e->version);
 	}
 	for (size_t i = 0; i < d->nneeds; i++)

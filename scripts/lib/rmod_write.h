@@ -16,6 +16,7 @@ struct mod_import {
 	uint32_t nsites;
 	uint32_t stamp, hint; /* bound-import hint; stamp 0 = none */
 	int weak;             /* RMOD_IMPORT_WEAK: binds 0 when nobody exports it */
+	char *ns;             /* RMOD_IMPORT_F_NS: the namespaces it may come from */
 };
 
 struct mod_site {
@@ -29,6 +30,7 @@ struct mod_export {
 	uint32_t offset;
 	uint16_t kind;
 	uint32_t version;
+	char *ns, *allow; /* RMOD_EXPORT_NS / RMOD_EXPORT_FOR, or NULL */
 };
 
 /* The canonical type text of an export or import (symver.c), by name. */
@@ -65,6 +67,8 @@ struct mod_desc {
 	size_t nexports;
 	char **needs;
 	size_t nneeds;
+	char **import_ns; /* RMOD_IMPORT_NS namespaces */
+	size_t nimport_ns;
 	struct mod_param *params;
 	size_t nparams;
 	struct mod_sym *syms;

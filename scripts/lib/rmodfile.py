@@ -123,7 +123,7 @@ def imports(b):
     out, p = [], io
     for i in range(u32(b, H["import_count"])):
         v, p = read_uleb(b, p)
-        r = dict(name=v >> 3, version=0, need=None, weak=bool(v & 4), iat=i < niat)
+        r = dict(name=v >> 4, version=0, need=None, weak=bool(v & 4), ns=bool(v & 8), iat=i < niat)
         if v & 1:
             r["version"] = u32(b, p)
             p += 4
@@ -137,8 +137,9 @@ def imports(b):
 def encode_imports(recs):
     out = bytearray()
     for r in recs:
-        out += uleb(r["name"] << 3 | (1 if r["version"] else 0) |
-                    (2 if r["need"] is not None else 0) | (4 if r["weak"] else 0))
+        out += uleb(r["name"] << 4 | (1 if r["version"] else 0) |
+                    (2 if r["need"] is not None else 0) | (4 if r["weak"] else 0) |
+                    (8 if r.get("ns") else 0))
         if r["version"]:
             out += struct.pack("<I", r["version"])
         if r["need"] is not None:

@@ -66,6 +66,24 @@ static unsigned long long udata(Dwarf_Die *die, unsigned at, unsigned long long 
 	return dflt;
 }
 
+/* A DIE's name, or NULL unless it ends with a NUL inside the section that
+ * holds it: libdw hands back a pointer into .debug_str or .debug_info
+ * without checking that a corrupt file terminates the string there. */
+static const char *die_name(Dwarf_Die *die)
+{
+	const char *n = dwarf_diename(die);
+	Elf *e = n ? dwarf_getelf(dwarf_cu_getdwarf(die->cu)) : NULL;
+	for (Elf_Scn *scn = NULL; e && (scn = elf_nextscn(e, scn));) {
+		Elf_Data *d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf || d->d_size == 0)
+			continue;
+		const char *lo = d->d_buf, *hi = lo + d->d_size;
+		if (n >= lo && n < hi)
+			return memchr(n, 0, (size_t)(hi - n)) ? n : NULL;
+	}
+	return NULL;
+}
+
 static void type_text(struct text *t, Dwarf_Die *die, int depth);
 
 static void ref_text(struct text *t, Dwarf_Die *die, int depth)
@@ -102,7 +120,7 @@ static void params_text(struct text *t, Dwarf_Die *fn, int depth)
 
 static void type_text(struct text *t, Dwarf_Die *die, int depth)
 {
-	const char *name = dwarf_diename(die);
+	const char *name = die_name(die);
 	int tag = dwarf_tag(die);
 	if (depth > 200) { /* pathological nesting: stop, deterministically */
 		put(t, "...");
@@ -159,7 +177,7 @@ static void type_text(struct text *t, Dwarf_Die *die, int depth)
 		put(t, "{");
 		if (dwarf_child(die, &c) == 0) {
 			do {
-				const char *n = dwarf_diename(&c);
+				const char *n = die_name(&c);
 				Dwarf_Attribute a;
 				Dwarf_Sword v = 0;
 				if (dwarf_attr(&c, DW_AT_const_value, &a))
@@ -194,7 +212,7 @@ static void type_text(struct text *t, Dwarf_Die *die, int depth)
 			do {
 				if (dwarf_tag(&c) != DW_TAG_member)
 					continue;
-				const char *n = dwarf_diename(&c);
+				const char *n = die_name(&c);
 				put(t, n ? n : "");
 				put(t, ":");
 				ref_text(t, &c, depth);
@@ -225,7 +243,7 @@ static void index_cu(struct symver *s, Dwarf_Die *cu)
 		int tag = dwarf_tag(&c);
 		if (tag != DW_TAG_subprogram && tag != DW_TAG_variable)
 			continue;
-		const char *n = dwarf_diename(&c);
+		const char *n = die_name(&c);
 		if (!n)
 			continue;
 		s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));

@@ -277,6 +277,16 @@ uint32_t strtab_add(struct strtab *t, const char *s)
 	return off;
 }
 
+uint32_t strtab_add_seq(struct strtab *t, const char *s, const char *const *more, size_t n)
+{
+	uint32_t off = (uint32_t)t->b.len;
+	buf_put(&t->b, s, strlen(s) + 1);
+	for (size_t i = 0; i < n; i++)
+		if (more[i])
+			buf_put(&t->b, more[i], strlen(more[i]) + 1);
+	return off;
+}
+
 void strtab_free(struct strtab *t)
 {
 	xfree(t->b.p);

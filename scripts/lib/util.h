@@ -60,6 +60,10 @@ struct strtab {
 };
 void strtab_init(struct strtab *t);
 uint32_t strtab_add(struct strtab *t, const char *s);
+/* Append s\0 then each non-NULL more[i]\0, contiguous and not shared
+ * (a name with the namespace or allowlist strings that must follow it);
+ * returns the offset of s. */
+uint32_t strtab_add_seq(struct strtab *t, const char *s, const char *const *more, size_t n);
 void strtab_free(struct strtab *t);
 
 unsigned uleb_len(uint32_t v);

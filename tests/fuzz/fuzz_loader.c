@@ -60,7 +60,7 @@ static void make_tables(const struct rm_module *m, struct tables *t)
 		struct rm_resolved r;
 		if (resolve(0, m, &imp, &r))
 			continue;
-		t->sym[t->n] = (struct rm_symbol){imp.hash, r.addr, r.version, r.kind};
+		t->sym[t->n] = (struct rm_symbol){imp.hash, r.addr, r.version, r.kind, 0};
 		t->v[t->n] = &t->sym[t->n];
 		t->n++;
 	}
@@ -139,7 +139,7 @@ static void check_fixups(const struct rm_module *m)
 		if (!s.named[i])
 			abort(); /* a sites import without a site */
 	struct walk w = {m, calloc(1, size), 0, 0, s.off, s.n, 0};
-	rm_rebase(m, img, 1);
+	rm_rebase(m, img, m->pref_base + 1); /* a move by 1 from where it stands */
 	rm_walk_fixups(m, walk_one, &w);
 	if (w.n != m->fixup_count || memcmp(img, w.want, size))
 		abort(); /* the fast path and the decoder disagree */

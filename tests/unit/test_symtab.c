@@ -1,4 +1,4 @@
-/* kernel/symtab.c on the host: no silent limits.  Built once per number
+/* kernel/module/symtab.c on the host: no silent limits.  Built once per number
  * of kernel exports (NKEXPORTS, at and past the old cap of 256): every
  * kernel export is published and in the stamped table rmod-link computes,
  * and provider tables register past the old cap of 64 and free fully. */
@@ -53,7 +53,7 @@ int main(void)
 	static struct rm_symbol sym[NTABLES];
 	for (uint32_t t = 0; t < NTABLES; t++) {
 		const struct rm_symbol **tv = k_kmalloc(sizeof(*tv));
-		sym[t] = (struct rm_symbol){t, t, t, RMOD_EXP_FUNC};
+		sym[t] = (struct rm_symbol){t, t, t, RMOD_EXP_FUNC, 0};
 		tv[0] = &sym[t];
 		CHECK(sym_table_add((struct module *)&sym[t], 0x1000 + t, tv, 1) == 0, "add %u", t);
 	}

@@ -11,17 +11,22 @@ struct module;
 struct ksym {
 	struct ksym *next; /* hash chain */
 	const char *name;
-	struct rm_symbol sym; /* hash, addr, version, kind */
+	struct rm_symbol sym; /* hash, addr, version, kind, flags */
 	struct module *owner; /* NULL for the kernel */
+	/* Namespace and allowlist (RMOD_EXPORT_NS / RMOD_EXPORT_FOR), or 0;
+	 * either one sets RM_SYM_RESTRICTED in sym.  They point into the
+	 * owner's file, like name. */
+	const char *ns, *allow;
 };
 
 /* Publishes all the kernel's exports (a boot-time panic if the heap
  * cannot hold them). */
 void symtab_init(void);
-/* Publishes one symbol; *out (if out) gets its entry.  -1 if the name
- * is taken, -2 out of memory. */
+/* Publishes one symbol, with its namespace and allowlist (or 0); *out
+ * (if out) gets its entry.  -1 if the name is taken, -2 out of memory. */
 int sym_publish(const char *name, uint32_t hash, uint32_t addr, uint16_t kind,
-		uint32_t version, struct module *owner, struct ksym **out);
+		uint32_t version, const char *ns, const char *allow, struct module *owner,
+		struct ksym **out);
 /* Registers owner's exports in table order under their rmod_stamp, for
  * bound-import hints, with no limit on the number of tables; takes
  * ownership of v (freed with the owner's symbols).  -2 (said on the

@@ -66,7 +66,9 @@ static const char *sec_name(const struct ko *k, uint32_t i)
 static int loadable(const struct ko *k, uint32_t i)
 {
 	const struct elf32_shdr *s = &k->sh[i];
-	if (!(s->sh_flags & SHF_ALLOC) || !s->sh_size)
+	/* An empty section is loaded too (at no size): relocations may name
+	 * its section symbol, as Linux allows. */
+	if (!(s->sh_flags & SHF_ALLOC))
 		return 0;
 	/* .rmod_* hold metadata for the tools, not code or data.  Compared
 	 * by hand: this runs per relocation in validate, and most names
@@ -368,8 +370,25 @@ static int check_named(const struct ko *k, const char *name, const char *what, c
 	return 0;
 }
 
+/* The name a Linux EXPORT_SYMBOL exports: symbol i is __ksymtab_NAME (as
+ * Linux's loader reads its __ksymtab sections), else NULL. */
+static const char *ksymtab_name(const struct ko *k, uint32_t i)
+{
+	const struct elf32_sym *y = &k->sym[i];
+	const char *n = k->str + y->st_name;
+	/* Linux 6.1 makes them local symbols of the ___ksymtab sections. */
+	if (y->st_shndx == SHN_UNDEF || strncmp(n, "__ksymtab_", 10) || !n[10])
+		return 0;
+	return n + 10;
+}
+
 static int check_info(const struct ko *k, const char *name)
 {
+	for (uint32_t i = 1; i < k->nsyms; i++) {
+		const char *x = ksymtab_name(k, i);
+		if (x && check_named(k, name, "export", x, 0))
+			return -1;
+	}
 	for (uint32_t i = 0; i < k->shnum; i++) {
 		if (strcmp(sec_name(k, i), ".rmod_info"))
 			continue;
@@ -539,9 +558,33 @@ static int etrel_open(struct load *l)
 }
 
 /* Exports, from the same .rmod_info strings rmod-link reads. */
+static int add_kexp(struct module *m, const struct ko *k, const uint32_t *val,
+		    const char *file, const char *sym)
+{
+	const struct elf32_sym *y = find_defined(k, sym);
+	struct kexp *x = krealloc(m->kexps, (m->nkexps + 1) * sizeof(*x));
+	if (x)
+		m->kexps = x;
+	if (!y || !x) { /* validate checked y: only memory can be short */
+		kprintf("insmod: %s: cannot export '%s'\n", file, sym);
+		return -1;
+	}
+	m->kexps[m->nkexps++] = (struct kexp){
+		sym, val[y - k->sym],
+		ELF32_ST_TYPE(y->st_info) == STT_OBJECT ? RMOD_EXP_DATA : RMOD_EXP_FUNC};
+	return 0;
+}
+
+/* Exports: Linux's EXPORT_SYMBOLs (__ksymtab_NAME), and the export=
+ * strings of .rmod_info that rmod-link reads too. */
 static int build_exports(struct module *m, const struct ko *k, const uint32_t *val,
 			 const char *file)
 {
+	for (uint32_t i = 1; i < k->nsyms; i++) {
+		const char *x = ksymtab_name(k, i);
+		if (x && add_kexp(m, k, val, file, x))
+			return -1;
+	}
 	for (uint32_t i = 0; i < k->shnum; i++) {
 		if (strcmp(sec_name(k, i), ".rmod_info"))
 			continue;
@@ -550,20 +593,8 @@ static int build_exports(struct module *m, const struct ko *k, const uint32_t *v
 			const char *z = memchr(p, 0, (size_t)(end - p));
 			if (!z)
 				break;
-			if (!strncmp(p, "export=", 7)) {
-				const struct elf32_sym *y = find_defined(k, p + 7);
-				struct kexp *x = krealloc(m->kexps, (m->nkexps + 1) * sizeof(*x));
-				if (x)
-					m->kexps = x;
-				if (!y || !loadable(k, y->st_shndx) || !x) {
-					kprintf("insmod: %s: cannot export '%s'\n", file, p + 7);
-					return -1;
-				}
-				m->kexps[m->nkexps++] = (struct kexp){
-					p + 7, val[y - k->sym],
-					ELF32_ST_TYPE(y->st_info) == STT_OBJECT ? RMOD_EXP_DATA
-										: RMOD_EXP_FUNC};
-			}
+			if (!strncmp(p, "export=", 7) && add_kexp(m, k, val, file, p + 7))
+				return -1;
 			p = z + 1;
 		}
 	}

@@ -26,6 +26,8 @@ int exports_resolve(void *ctx, const struct rm_module *rm, const struct rm_impor
 	out->addr = s->sym.addr;
 	out->kind = s->sym.kind;
 	out->version = s->sym.version;
+	out->ns = s->ns;
+	out->allow = s->allow;
 	return RM_OK;
 }
 
@@ -37,19 +39,20 @@ int exports_publish(struct module *m, const char *file)
 	 * it, importers just look names up. */
 	const struct rm_symbol **v = n_exp ? kmalloc(n_exp * sizeof(*v)) : 0;
 	for (uint32_t i = 0; i < n_exp; i++) {
-		const char *n;
+		const char *n, *ns = 0, *allow = 0;
 		uint32_t addr, version = 0;
 		uint16_t kind;
 		if (m->kind == MOD_RMOD) {
 			struct rm_export e;
 			rm_get_export(&m->rm, i, &e);
 			n = e.name, addr = m->base + e.offset, kind = e.kind, version = e.version;
+			ns = e.ns, allow = e.allow;
 		} else {
 			n = m->kexps[i].name, addr = m->kexps[i].addr, kind = m->kexps[i].kind;
 		}
 		uint32_t h = rmod_hash(n);
 		struct ksym *k;
-		if (sym_publish(n, h, addr, kind, version, m, &k)) {
+		if (sym_publish(n, h, addr, kind, version, ns, allow, m, &k)) {
 			const struct ksym *o = sym_lookup(n, h);
 			kprintf("insmod: %s: symbol '%s' is already exported by %s\n", file, n,
 				o && o->owner ? o->owner->name : "the kernel");

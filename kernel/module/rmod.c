@@ -13,7 +13,8 @@
 #include "strict_rwx.h"
 #include "symtab.h"
 
-static void core_error(const char *name, int rc, const struct rm_diag *d)
+/* modname: the importer's module name, once rm_parse has found it. */
+static void core_error(const char *name, const char *modname, int rc, const struct rm_diag *d)
 {
 	if (rc == RM_E_UNRESOLVED)
 		kprintf("insmod: %s: unresolved import '%s' (%s)\n", name, d->sym, rm_errname(rc));
@@ -24,6 +25,14 @@ static void core_error(const char *name, int rc, const struct rm_diag *d)
 	else if (rc == RM_E_VERSION)
 		kprintf("insmod: %s: format version %u, this kernel reads version %u (%s)\n", name,
 			d->val, d->val2, rm_errname(rc));
+	else if (rc == RM_E_NAMESPACE)
+		kprintf("insmod: %s: symbol %s is in namespace %s, which module %s does not import "
+			"(RMOD_IMPORT_NS) (%s)\n",
+			name, d->sym, d->str, modname, rm_errname(rc));
+	else if (rc == RM_E_EXPORT_FOR)
+		kprintf("insmod: %s: symbol %s is exported only for modules '%s', not for module %s "
+			"(%s)\n",
+			name, d->sym, d->str, modname, rm_errname(rc));
 	else if (d->sym)
 		kprintf("insmod: %s: %s: '%s' at 0x%x (%s)\n", name, rm_strerror(rc), d->sym, d->at,
 			rm_errname(rc));
@@ -48,7 +57,7 @@ static int rmod_open(struct load *l)
 	int rc = rm_parse(bf->data, bf->size, bf->crc_checked > 0 ? RM_PARSE_NO_CRC : 0, &l->rm,
 			  &d);
 	if (rc) {
-		core_error(l->file, rc, &d);
+		core_error(l->file, "?", rc, &d);
 		return -1;
 	}
 	bf->crc_checked = 1;
@@ -87,7 +96,7 @@ static int rmod_load(struct load *l, struct module **out)
 	struct exports_lookup lk = {l->file, !!(l->flags & LOAD_QUIET), 0};
 	int rc = rm_resolve_hinted(&l->rm, sym_table_find, exports_resolve, &lk, addrs, &d);
 	if (rc) {
-		core_error(l->file, rc, &d);
+		core_error(l->file, l->rm.name, rc, &d);
 		goto fail;
 	}
 	phase_to(&l->clk, PH_COPY);
@@ -146,6 +155,16 @@ static int rmod_load(struct load *l, struct module **out)
 		goto fail;
 	}
 	phase_to(&l->clk, PH_UNTIMED);
+	/* Hints bound these silently (docs/FORMAT.md): say it once. */
+	uint32_t unversioned = 0;
+	for (uint32_t i = 0; i < m->rm.nimports && !(l->flags & LOAD_QUIET); i++) {
+		struct rm_import imp;
+		rm_get_import(&m->rm, i, &imp);
+		unversioned += !imp.version;
+	}
+	if (unversioned)
+		kprintf("insmod: %s: %u import(s) unversioned (no DWARF version in the module)\n",
+			l->file, unversioned);
 	phase_step(&l->clk, "params-apply");
 	params_apply(&m->rm, l->args, img);
 	m->n_fixups = m->rm.fixup_count;

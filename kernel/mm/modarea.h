@@ -13,5 +13,7 @@ uintptr_t modarea_alloc(size_t bytes);
 uintptr_t modarea_alloc_at(uintptr_t addr, size_t bytes);
 void modarea_free(uintptr_t addr, size_t bytes);
 size_t modarea_pages_in_use(void);
+/* Whether addr lies in the module area (else it is the kernel's). */
+int modarea_holds(uintptr_t addr);
 
 #endif

@@ -11,12 +11,6 @@
 #include "kprintf.h"
 #include "rmod/kernel.h"
 
-void *memchr(const void *s, int c, size_t n);
-size_t strnlen(const char *s, size_t max);
-char *strchr(const char *s, int c);
-char *strrchr(const char *s, int c);
-char *strcpy(char *dst, const char *src);
-char *strncpy(char *dst, const char *src, size_t n);
 void *malloc(size_t n);
 void *calloc(size_t n, size_t size);
 void *realloc(void *p, size_t n);

@@ -24,7 +24,10 @@ struct table {
 	const struct rm_symbol **v;
 	struct module *owner;
 };
-static struct table *tables;
+/* Provider tables chained by stamp, so finding one costs the same with
+ * three modules loaded as with three hundred. */
+#define TBUCKETS 256u
+static struct table *tables[TBUCKETS];
 
 const struct ksym *sym_lookup(const char *name, uint32_t hash)
 {
@@ -56,7 +59,7 @@ void symtab_init(void)
 		struct ksym *s = &kernel_syms[i];
 		*s = (struct ksym){0, e->name,
 				   {rmod_hash(e->name), (uint32_t)(uintptr_t)e->addr, e->version,
-				    e->kind}, 0};
+				    e->kind, 0}, 0, 0, 0};
 		insert(s);
 		kernel_table[i] = &s->sym;
 		st = rmod_stamp_add(st, s->name, e->version, e->kind);
@@ -75,8 +78,8 @@ int sym_table_add(struct module *owner, uint32_t stamp, const struct rm_symbol *
 		kfree(v);
 		return -2;
 	}
-	*t = (struct table){tables, stamp, n, v, owner};
-	tables = t;
+	*t = (struct table){tables[stamp % TBUCKETS], stamp, n, v, owner};
+	tables[stamp % TBUCKETS] = t;
 	return 0;
 }
 
@@ -88,7 +91,7 @@ int sym_table_find(void *ctx, uint32_t stamp, const struct rm_symbol *const **v,
 		*v = kernel_table, *n = nkernel_syms;
 		return 1;
 	}
-	for (const struct table *t = tables; t; t = t->next)
+	for (const struct table *t = tables[stamp % TBUCKETS]; t; t = t->next)
 		if (t->stamp == stamp) {
 			*v = t->v, *n = t->n;
 			return 1;
@@ -97,14 +100,16 @@ int sym_table_find(void *ctx, uint32_t stamp, const struct rm_symbol *const **v,
 }
 
 int sym_publish(const char *name, uint32_t hash, uint32_t addr, uint16_t kind,
-		uint32_t version, struct module *owner, struct ksym **out)
+		uint32_t version, const char *ns, const char *allow, struct module *owner,
+		struct ksym **out)
 {
 	if (sym_lookup(name, hash))
 		return -1;
 	struct ksym *s = kmalloc(sizeof(*s));
 	if (!s)
 		return -2;
-	*s = (struct ksym){0, name, {hash, addr, version, kind}, owner};
+	uint16_t fl = ns || allow ? RM_SYM_RESTRICTED : 0;
+	*s = (struct ksym){0, name, {hash, addr, version, kind, fl}, owner, ns, allow};
 	insert(s);
 	if (out)
 		*out = s;
@@ -113,16 +118,17 @@ int sym_publish(const char *name, uint32_t hash, uint32_t addr, uint16_t kind,
 
 void sym_unpublish_owner(struct module *owner)
 {
-	for (struct table **pp = &tables; owner && *pp;) {
-		struct table *t = *pp;
-		if (t->owner == owner) {
-			*pp = t->next;
-			kfree(t->v);
-			kfree(t);
-		} else {
-			pp = &t->next;
+	for (unsigned b = 0; owner && b < TBUCKETS; b++)
+		for (struct table **pp = &tables[b]; *pp;) {
+			struct table *t = *pp;
+			if (t->owner == owner) {
+				*pp = t->next;
+				kfree(t->v);
+				kfree(t);
+			} else {
+				pp = &t->next;
+			}
 		}
-	}
 	for (unsigned b = 0; b < NBUCKETS; b++) {
 		struct ksym **pp = &buckets[b];
 		while (*pp) {

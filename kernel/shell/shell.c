@@ -37,12 +37,16 @@ static void cmd_insmod(int argc, char **argv)
 {
 	unsigned flags = 0;
 	int first = 1;
-	if (argc > 1 && !strcmp(argv[1], "--noinit")) {
-		flags |= LOAD_NOINIT;
-		first = 2;
+	for (; first < argc && argv[first][0] == '-'; first++) {
+		if (!strcmp(argv[first], "--noinit"))
+			flags |= LOAD_NOINIT;
+		else if (!strcmp(argv[first], "--quiet"))
+			flags |= LOAD_QUIET;
+		else
+			break;
 	}
-	if (argc <= first) {
-		kprintf("insmod: usage: insmod [--noinit] NAME [PARAM=VALUE]...\n");
+	if (argc <= first || argv[first][0] == '-') {
+		kprintf("insmod: usage: insmod [--noinit] [--quiet] NAME [PARAM=VALUE]...\n");
 		return;
 	}
 	char args[LINE_MAX] = "";
@@ -81,7 +85,18 @@ static void show_module(const struct rm_module *rm, const struct module *m)
 	for (uint32_t i = 0; i < rm->nexports; i++) {
 		struct rm_export e;
 		rm_get_export(rm, i, &e);
-		kprintf("export: %s 0x%08x\n", e.name, (m ? m->base : 0) + e.offset);
+		kprintf("export: %s 0x%08x", e.name, (m ? m->base : 0) + e.offset);
+		if (e.ns)
+			kprintf(" ns=%s", e.ns);
+		if (e.allow)
+			kprintf(" for=%s", e.allow);
+		kprintf("\n");
+	}
+	for (uint32_t i = 0; i < rm->nimports; i++) {
+		struct rm_import im;
+		rm_get_import(rm, i, &im);
+		if (im.ns)
+			kprintf("import_ns: %s %s\n", im.name, im.ns);
 	}
 	for (uint32_t i = 0; i < rm->nneeds; i++)
 		kprintf("depends: %s\n", rm_get_need(rm, i));
@@ -147,8 +162,13 @@ static void print_sym(const struct ksym *s, void *ctx)
 	(void)ctx;
 	if (ksyms_pattern && !contains(s->name, ksyms_pattern))
 		return;
-	kprintf("0x%08x %c %s [%s]\n", s->sym.addr, s->sym.kind == RMOD_EXP_DATA ? 'D' : 'T', s->name,
+	kprintf("0x%08x %c %s [%s", s->sym.addr, s->sym.kind == RMOD_EXP_DATA ? 'D' : 'T', s->name,
 		s->owner ? s->owner->name : "kernel");
+	if (s->ns)
+		kprintf(" ns=%s", s->ns);
+	if (s->allow)
+		kprintf(" for=%s", s->allow);
+	kprintf("]\n");
 }
 
 static void cmd_ksyms(int argc, char **argv)
@@ -218,7 +238,8 @@ static const struct {
 } cmds[] = {
 	{"help", "list commands", cmd_help},
 	{"lsmod", "list loaded modules", cmd_lsmod},
-	{"insmod", "[--noinit] NAME [PARAM=VALUE]...: load a module handed over at boot", cmd_insmod},
+	{"insmod", "[--noinit] [--quiet] NAME [PARAM=VALUE]...: load a module handed over at boot",
+	 cmd_insmod},
 	{"rmmod", "NAME: unload a module", cmd_rmmod},
 	{"modinfo", "NAME: show a module or module file", cmd_modinfo},
 	{"ksyms", "[PATTERN]: list exported symbols", cmd_ksyms},

@@ -45,6 +45,7 @@ struct elf32_rel {
 #define SHN_LORESERVE 0xff00
 #define SHN_ABS 0xfff1
 #define SHN_COMMON 0xfff2
+#define STB_LOCAL 0
 #define STB_WEAK 2
 #define STT_OBJECT 1
 #define STT_SECTION 3

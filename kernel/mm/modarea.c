@@ -20,6 +20,8 @@ void modarea_init(uintptr_t start, uintptr_t end)
 
 size_t modarea_pages_in_use(void) { return in_use; }
 
+int modarea_holds(uintptr_t addr) { return addr >= base && addr - base < npages * PAGE; }
+
 static int run_free(size_t at, size_t n)
 {
 	if (at + n > npages)
