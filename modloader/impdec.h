@@ -1,8 +1,8 @@
 /* The one checked decoder of the import side (include/rmod/format.h):
- * import records and the import-site stream, for validation, resolution
- * and the tools; and rm_bind's unchecked ULEB step for streams rm_parse
- * accepted (the fuzz oracle checks that rm_bind writes exactly what the
- * checked decoder lists). */
+ * import records, the run column and the site stream, for validation,
+ * resolution and the tools; and rm_bind's unchecked steps (ULEB, site
+ * number) for streams rm_parse accepted (the fuzz oracle checks that
+ * rm_bind writes exactly what the checked decoder lists). */
 #ifndef RMOD_IMPDEC_H
 #define RMOD_IMPDEC_H
 
@@ -61,50 +61,135 @@ static inline __attribute__((always_inline)) int rm_irec_next(const uint8_t **pp
 	return 0;
 }
 
-/* The site stream decoder.  imp is the current site's import index. */
+/* A site number (format.h) at *pp: 0 with *out, or -1 if truncated or
+ * a wide one that a shorter form spells. */
+static inline __attribute__((always_inline)) int rm_sn(const uint8_t **pp, const uint8_t *end,
+						     uint32_t *out)
+{
+	const uint8_t *p = *pp;
+	if (p == end)
+		return -1;
+	uint32_t b = *p;
+	if (b < RMOD_SN_TWO) {
+		*out = b, *pp = p + 1;
+		return 0;
+	}
+	if (b < RMOD_SN_THREE) {
+		if (end - p < 2)
+			return -1;
+		*out = RMOD_SN_TWO + ((b - RMOD_SN_TWO) << 8) + p[1], *pp = p + 2;
+		return 0;
+	}
+	if (b < RMOD_SN_WIDE) {
+		if (end - p < 3)
+			return -1;
+		*out = RMOD_SN_BASE3 + ((b - RMOD_SN_THREE) << 16) + rm_le16(p + 1), *pp = p + 3;
+		return 0;
+	}
+	if (end - p < 5 || rm_le32(p + 1) < RMOD_SN_BASE5)
+		return -1;
+	*out = rm_le32(p + 1), *pp = p + 5;
+	return 0;
+}
+
+/* The rest of a site number whose first byte b is not a one-byte one, of
+ * a stream rm_parse accepted. */
+static inline uint32_t rm_sn_long(const uint8_t **pp, uint32_t b)
+{
+	const uint8_t *p = *pp;
+	if (b < RMOD_SN_THREE) {
+		*pp = p + 1;
+		return RMOD_SN_TWO + ((b - RMOD_SN_TWO) << 8) + p[0];
+	}
+	if (b < RMOD_SN_WIDE) {
+		*pp = p + 2;
+		return RMOD_SN_BASE3 + ((b - RMOD_SN_THREE) << 16) + rm_le16(p);
+	}
+	*pp = p + 4;
+	return rm_le32(p);
+}
+
+/* A site number of a stream rm_parse accepted: no bounds, no checks. */
+static inline __attribute__((always_inline)) uint32_t rm_sn_fast(const uint8_t **pp)
+{
+	uint32_t b = *(*pp)++;
+	return b < RMOD_SN_TWO ? b : rm_sn_long(pp, b);
+}
+
+/* The site decoder: the run column (r) and the site stream (p) together.
+ * imp is the current site's import. */
 struct rm_sitedec {
-	const uint8_t *p, *end;
-	uint32_t cur;   /* just past the last site (the format's cursor) */
-	uint32_t imp;   /* import of the last site; RM_FX_PAST before the first */
-	uint32_t niat, nimports;
+	const uint8_t *p, *end;   /* SITES */
+	const uint8_t *r, *rend;  /* the run column, in IMPORTS */
+	uint32_t imp;             /* import of the current run */
+	uint32_t left;            /* sites left in the current run */
+	uint32_t more;            /* the import's second run is still to come */
+	uint32_t pcrel;           /* the current run's kind: RMOD_RUN_PCREL or 0 */
+	uint32_t first;           /* the import's first site */
+	uint32_t cur;             /* just past the last site of the run */
+	uint32_t f;               /* the cursor F of format.h */
+	uint32_t nimports;
 };
 
-static inline void rm_sitedec_init(struct rm_sitedec *x, const uint8_t *p, uint32_t size,
-				   uint32_t niat, uint32_t nimports)
+static inline void rm_sitedec_init(struct rm_sitedec *x, const uint8_t *sites, uint32_t size,
+				   const uint8_t *runs, const uint8_t *runs_end, uint32_t niat,
+				   uint32_t nimports)
 {
-	x->p = p;
-	x->end = p + size;
-	x->cur = 0;
-	x->imp = RM_FX_PAST;
-	x->niat = niat;
+	x->p = sites, x->end = sites + size;
+	x->r = runs, x->rend = runs_end;
+	x->imp = niat - 1; /* the first run moves to niat (wraps when niat is 0) */
+	x->left = x->more = x->pcrel = x->first = x->cur = x->f = 0;
 	x->nimports = nimports;
 }
 
-/* The next site: 1 with *off and *pcrel (RMOD_SITE_PCREL or 0), x->imp
- * its import; 0 at the end; -1 if malformed (a bad ULEB, "same" first,
- * an import that is not a sites import, or a word past RMOD_MAX_MEM). */
+/* Offset base + v, if its word ends by RMOD_MAX_MEM: all arithmetic stays
+ * in 32 bits. */
+static inline int rm_site_at(uint32_t base, uint32_t v, uint32_t *off)
+{
+	if (base > RMOD_MAX_MEM - 4 || v > RMOD_MAX_MEM - 4 - base)
+		return -1;
+	*off = base + v;
+	return 0;
+}
+
+/* The next site: 1 with *off and *pcrel (RMOD_RUN_PCREL or 0), x->imp its
+ * import; 0 when every sites import has had its runs; -1 if malformed (a
+ * bad ULEB or site number, a second run of the same kind or announcing a
+ * third, or a word past RMOD_MAX_MEM).  Whether both streams end there is
+ * the caller's check (x->p == x->end, x->r == x->rend). */
 static inline __attribute__((always_inline)) int rm_site_next(struct rm_sitedec *x,
 							    uint32_t *off, uint32_t *pcrel)
 {
-	uint32_t v, j;
-	if (x->p == x->end)
-		return 0;
-	if (rm_uleb2(&x->p, x->end, &v))
-		return -1;
-	if (!(v & RMOD_SITE_SAME)) {
-		if (rm_uleb2(&x->p, x->end, &j) || j >= x->nimports - x->niat)
+	uint32_t v, h;
+	if (x->left) {
+		if (rm_sn(&x->p, x->end, &v) || rm_site_at(x->cur, v, off))
 			return -1;
-		x->imp = x->niat + j;
-	} else if (x->imp == RM_FX_PAST) {
-		return -1;
+	} else if (x->more) {
+		if (rm_uleb2(&x->r, x->rend, &h) || (h & RMOD_RUN_MORE) ||
+		    (h & RMOD_RUN_PCREL) == x->pcrel)
+			return -1;
+		x->more = 0;
+		x->pcrel = h & RMOD_RUN_PCREL;
+		x->left = (h >> RMOD_RUN_SHIFT) + 1;
+		if (rm_sn(&x->p, x->end, &v) || rm_site_at(x->first + 4, v, off))
+			return -1;
+	} else {
+		if (x->imp + 1 == x->nimports) /* 32-bit: niat - 1 + 1 is niat */
+			return 0;
+		if (rm_uleb2(&x->r, x->rend, &h))
+			return -1;
+		x->imp++;
+		x->more = h & RMOD_RUN_MORE;
+		x->pcrel = h & RMOD_RUN_PCREL;
+		x->left = (h >> RMOD_RUN_SHIFT) + 1;
+		if (rm_sn(&x->p, x->end, &v) || rm_site_at(x->f, v, off))
+			return -1;
+		x->first = *off;
+		x->f = *off + 4;
 	}
-	*pcrel = v & RMOD_SITE_PCREL;
-	v >>= RMOD_SITE_SHIFT;
-	/* The word must end by RMOD_MAX_MEM: all arithmetic stays in 32 bits. */
-	if (x->cur > RMOD_MAX_MEM - 4 || v > RMOD_MAX_MEM - 4 - x->cur)
-		return -1;
-	*off = x->cur + v;
+	x->left--;
 	x->cur = *off + 4;
+	*pcrel = x->pcrel;
 	return 1;
 }
 

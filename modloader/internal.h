@@ -1,20 +1,12 @@
 /* Loader-core internals shared by its files (not a public API): the word
- * access of the write phases (rm_rebase, rm_bind) and the check that every
- * sites import has a site (rm_parse, rm_resolve). */
+ * access of the write phases (rm_rebase, rm_bind) and small string and
+ * diagnosis helpers. */
 #ifndef RMOD_INTERNAL_H
 #define RMOD_INTERNAL_H
 
 #include <stdint.h>
 
 #include "loader.h"
-
-/* Each sites import must be named by at least one site (the count is
- * implied by the stream).  The check needs a counter per sites import
- * and the core allocates nothing, so rm_parse does it on its stack for
- * up to RM_PARSE_COUNTS of them and rm_resolve for more, in the caller's
- * addrs array before it fills it. */
-#define RM_PARSE_COUNTS 64u
-int rm_check_site_counts(const struct rm_module *m, uint32_t *cnt, struct rm_diag *d);
 
 /* Zero a diagnosis field by field: a few stores, where a memset of the
  * struct becomes a library call in the kernel (-mstringop-strategy=libcall). */

@@ -65,14 +65,6 @@ static __attribute__((noinline)) int resolve_slow(const struct rm_module *m, uin
 	return RM_OK;
 }
 
-/* rm_parse checked the sites of small import tables itself; larger ones
- * are checked here, in addrs before it is filled. */
-static __attribute__((noinline, cold)) int big_site_counts(const struct rm_module *m,
-							     uint32_t *addrs, struct rm_diag *d)
-{
-	return rm_check_site_counts(m, addrs, d);
-}
-
 int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolve_fn fn,
 		      void *ctx, uint32_t *addrs, struct rm_diag *d)
 {
@@ -81,11 +73,6 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 	const uint8_t *b = m->has_bound && table_fn ? m->bound : 0;
 	uint32_t stamp = 0, n = 0, nimports = m->nimports;
 	rm_diag_clear(d);
-	if (__builtin_expect(nimports - m->niat > RM_PARSE_COUNTS, 0)) {
-		int rc = big_site_counts(m, addrs, d);
-		if (rc)
-			return rc;
-	}
 	/* The hinted path reads BOUND only; the records are decoded up to
 	 * an import only when it goes to fn (ri: the record of import ei). */
 	const uint8_t *ri = e;
@@ -132,25 +119,42 @@ int rm_bind_needed(const struct rm_module *m, uint32_t base, const uint32_t *add
 	return 0;
 }
 
-/* Sites of a prelinked module hold S' (+ addend, - P' when PC-relative)
- * for the prebound S' and the module at pref_base: add the differences.
- * sa: the addresses of the sites imports. */
+/* The sites, run by run (impdec.h's format, decoded without checks:
+ * rm_parse and rm_check_overlap accepted it).  A run adds one value to
+ * each of its words: its import's address, less pre (what a prelinked
+ * image already holds for it) and, when PC-relative, less sub.  Inlined
+ * twice so that the plain case carries no prebound test. */
+static inline __attribute__((always_inline)) void bind_sites(const struct rm_module *m,
+							     uint8_t *img, const uint32_t *sa,
+							     const uint8_t *pre, uint32_t sub)
+{
+	const uint8_t *p = m->sites, *r = m->runs;
+	uint32_t f = 0, ns = m->nimports - m->niat;
+	for (uint32_t j = 0; j < ns; j++) {
+		uint32_t h = rm_uleb_fast(&r), a = sa[j];
+		if (pre)
+			a -= rm_le32(pre + RMOD_PREBOUND_SIZE * j);
+		uint32_t off = f + rm_sn_fast(&p), first = off;
+		f = off + 4;
+		for (;;) {
+			uint32_t v = h & RMOD_RUN_PCREL ? a - sub : a;
+			RM_ADD32(img + off, v);
+			for (uint32_t n = h >> RMOD_RUN_SHIFT; n; n--) {
+				off += 4 + rm_sn_fast(&p);
+				RM_ADD32(img + off, v);
+			}
+			if (!(h & RMOD_RUN_MORE))
+				break;
+			h = rm_uleb_fast(&r); /* the other kind's run: no third */
+			off = first + 4 + rm_sn_fast(&p);
+		}
+	}
+}
+
 static __attribute__((noinline)) void bind_prebound(const struct rm_module *m, uint8_t *img,
 						    uint32_t base, const uint32_t *sa)
 {
-	const uint8_t *p = m->sites, *end = p + m->sites_size;
-	const uint8_t *b = m->bound + RMOD_PREBOUND_SIZE * m->niat + 16;
-	uint32_t cur = 0, va = 0, moved = base - m->pref_base;
-	while (p < end) {
-		uint32_t v = rm_uleb_fast(&p);
-		if (!(v & RMOD_SITE_SAME)) {
-			uint32_t j = rm_uleb_fast(&p);
-			va = sa[j] - rm_le32(b + RMOD_PREBOUND_SIZE * j);
-		}
-		uint32_t off = cur + (v >> RMOD_SITE_SHIFT);
-		RM_ADD32(img + off, va - (moved & (0u - ((v >> 1) & 1))));
-		cur = off + 4;
-	}
+	bind_sites(m, img, sa, m->bound + RMOD_PREBOUND_SIZE * m->niat + 16, base - m->pref_base);
 }
 
 void rm_bind(const struct rm_module *m, void *dest, uint32_t base, const uint32_t *addrs)
@@ -160,25 +164,8 @@ void rm_bind(const struct rm_module *m, void *dest, uint32_t base, const uint32_
 	uint32_t niat = m->niat;
 	for (uint32_t k = 0; k < niat; k++, img += 4)
 		RM_PUT32(img, addrs[k]);
-	img = dest;
-	/* The stream rm_parse accepted, decoded without checks (impdec.h).
-	 * A site adds its import's address, less base when PC-relative; the
-	 * address is loaded only when the import changes. */
-	const uint8_t *p = m->sites, *end = p + m->sites_size;
-	const uint32_t *sa = addrs + niat;
-	uint32_t cur = 0, va = 0;
-	if (m->flags & RMOD_F_PREBOUND) {
-		bind_prebound(m, img, base, sa);
-		return;
-	}
-	while (p < end) {
-		uint32_t v = rm_uleb_fast(&p);
-		if (!(v & RMOD_SITE_SAME))
-			va = sa[rm_uleb_fast(&p)];
-		uint32_t off = cur + (v >> RMOD_SITE_SHIFT), x = va;
-		if (v & RMOD_SITE_PCREL)
-			x -= base;
-		RM_ADD32(img + off, x);
-		cur = off + 4;
-	}
+	if (m->flags & RMOD_F_PREBOUND)
+		bind_prebound(m, dest, base, addrs + niat);
+	else
+		bind_sites(m, dest, addrs + niat, 0, base);
 }

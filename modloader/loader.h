@@ -2,13 +2,11 @@
  *
  * Freestanding: no libc, no allocation.  The caller owns every buffer;
  * the core only reads the file and writes the destination it is given.
- * rm_parse() checks the whole file before anything is written, so a
- * file it accepts can be placed, rebased and bound without further
- * failure except in rm_resolve(), which runs before the first write too:
- * import resolution, and, for modules with more than 64 sites imports,
- * the check that each has a site (it needs a counter per import:
- * rm_parse keeps 64 on its stack, rm_resolve uses the caller's addrs
- * array).
+ * Validation is rm_parse() and, for a module with import sites,
+ * rm_check_overlap() (which needs a bitmap from the caller): together
+ * they check the whole file before anything is written, so a file they
+ * accept can be placed, rebased and bound without further failure except
+ * in rm_resolve(), which runs before the first write too.
  */
 #ifndef RMOD_LOADER_H
 #define RMOD_LOADER_H
@@ -97,6 +95,7 @@ struct rm_module {
 	uint32_t imports_size;
 	uint32_t nimports;
 	uint32_t niat;           /* imports [0, niat) are bound through the IAT */
+	const uint8_t *runs;     /* the run column, after the records */
 	const uint8_t *sites;    /* the site stream (impdec.h) */
 	uint32_t sites_size;
 	uint32_t nsites;
@@ -169,9 +168,6 @@ typedef int (*rm_resolve_fn)(void *ctx, const struct rm_module *m,
 			     const struct rm_import *imp, struct rm_resolved *out);
 
 /* Resolve every import into addrs[nimports] before anything is written.
- * With more than 64 sites imports, first checks that each has a site
- * (RM_E_IMPORT, at = import index, val = 0), as rm_parse does for
- * smaller tables.
  * Version differences are reported through d (RM_E_VERSION_MISMATCH)
  * unless either side is 0 (unversioned), which the caller may warn about. */
 int rm_resolve(const struct rm_module *m, rm_resolve_fn fn, void *ctx,
@@ -240,11 +236,20 @@ void rm_get_param(const struct rm_module *m, uint32_t i, struct rm_param *out);
 void rm_get_sym(const struct rm_module *m, uint32_t i, struct rm_sym *out);
 const char *rm_get_need(const struct rm_module *m, uint32_t i);
 
-/* Calls fn for each import site of a module rm_parse accepted, in offset
- * order, from the checked decoder (impdec.h): its image offset, whether
- * it is PC-relative, and its import's index. */
+/* Calls fn for each import site of a module rm_parse accepted, run by
+ * run (sites imports in order, each run in offset order), from the
+ * checked decoder (impdec.h): its image offset, whether it is
+ * PC-relative, and its import's index. */
 typedef void (*rm_site_fn)(void *ctx, uint32_t offset, int pcrel, uint32_t import);
 void rm_walk_sites(const struct rm_module *m, rm_site_fn fn, void *ctx);
+
+/* The rest of validation for a module with sites: no site overlaps
+ * another or a fixup.  Sites come per import, so the check marks them in
+ * a bitmap of the module's memory, which the caller provides:
+ * rm_overlap_scratch(m) bytes (0 when there is no site: then no call is
+ * needed), any content.  RM_E_SITE_OVERLAP, at = site or fixup number. */
+uint32_t rm_overlap_scratch(const struct rm_module *m);
+int rm_check_overlap(const struct rm_module *m, uint32_t *bits, struct rm_diag *d);
 
 /* Calls fn for each fixup offset of a module rm_parse accepted, in order,
  * from the checked decoder (fxdec.h).  For tools, the kernel's shell and

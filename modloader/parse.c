@@ -298,54 +298,21 @@ static int after(uint32_t ph, const char *ps, uint32_t h, const char *s, int *eq
 	return ph < h || (ph == h && c < 0);
 }
 
-/* Names are unique over both import groups: merge them.  The IAT
- * group's hashes are kept on the stack for up to RM_PARSE_COUNTS imports
- * (the merge then runs in the main pass); past that they are computed
- * again here. */
-static __attribute__((noinline, cold)) int merge_groups(struct rm_module *m, struct rm_diag *d)
-{
-	const uint8_t *end = m->imports + m->imports_size, *q = m->imports, *s2 = m->imports;
-	struct rm_irec a, b;
-	uint32_t ia = 0, ib = m->niat, ha, hb;
-	for (uint32_t i = 0; i < m->niat; i++)
-		rm_irec_next(&s2, end, &a);
-	rm_irec_next(&q, end, &a);
-	rm_irec_next(&s2, end, &b);
-	ha = rmod_hash(m->strtab + a.name), hb = rmod_hash(m->strtab + b.name);
-	for (;;) {
-		int eq;
-		if (after(ha, m->strtab + a.name, hb, m->strtab + b.name, &eq)) {
-			if (++ia == m->niat)
-				return RM_OK;
-			rm_irec_next(&q, end, &a);
-			ha = rmod_hash(m->strtab + a.name);
-		} else {
-			if (eq) {
-				d->sym = m->strtab + b.name;
-				return fail(d, RM_E_IMPORT, ib, hb, ha);
-			}
-			if (++ib == m->nimports)
-				return RM_OK;
-			rm_irec_next(&s2, end, &b);
-			hb = rmod_hash(m->strtab + b.name);
-		}
-	}
-}
-
-/* Imports: records well formed, each group (IAT, then sites) sorted by
- * (hash, name), names unique over both, and BOUND's hash the name's. */
+/* Imports: records well formed, the IAT group sorted by (hash, name)
+ * (so its names are unique), BOUND's hash and version the record's.  The
+ * sites group's order is the site stream's (check_sites); the run column
+ * starts after the last record. */
 static int check_imports(struct rm_module *m, struct rm_diag *d)
 {
 	const uint8_t *p = m->imports, *end = p + m->imports_size;
-	uint32_t ph = 0, ih[RM_PARSE_COUNTS], k = 0;
-	const char *ps = 0, *is[RM_PARSE_COUNTS];
+	uint32_t ph = 0;
+	const char *ps = 0;
 	if (m->iat_start % 4 || m->iat_end % 4 || m->iat_start > m->iat_end ||
 	    m->iat_end > m->image_size || (m->iat_end > m->iat_start && m->iat_start < m->text_end))
 		return fail(d, RM_E_IAT_SLOT, RMOD_H_IAT_START, m->iat_start, m->iat_end);
 	m->niat = (m->iat_end - m->iat_start) / 4;
 	if (m->niat > m->nimports)
 		return fail(d, RM_E_IAT_SLOT, RMOD_H_IAT_END, m->niat, m->nimports);
-	int small = m->niat <= RM_PARSE_COUNTS;
 	for (uint32_t i = 0; i < m->nimports; i++) {
 		struct rm_irec r;
 		const uint8_t *at = p;
@@ -359,7 +326,10 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 		d->sym = s;
 		if (r.need != RMOD_NEED_ANY && r.need >= m->nneeds)
 			return fail(d, RM_E_IMPORT, i, r.need, m->nneeds);
-		if (i != 0 && i != m->niat && !after(ph, ps, h, s, &eq))
+		uint32_t ns;
+		if ((r.flags & RMOD_IMPORT_F_NS) && !next_str_ok(m, r.name, m->strtab_size, &ns))
+			return fail(d, RM_E_STRING, i, ns, m->strtab_size);
+		if (i != 0 && i < m->niat && !after(ph, ps, h, s, &eq))
 			return fail(d, RM_E_IMPORT, i, h, ph);
 		if (m->has_bound) {
 			const uint8_t *be = m->bound + m->bound_size * i;
@@ -367,49 +337,25 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 				return fail(d, RM_E_HASH, i, rm_le32(be + 8), h);
 			if (rm_le32(be + 12) != r.version)
 				return fail(d, RM_E_BOUND, i, rm_le32(be + 12), r.version);
-		uint32_t ns;
-		if ((r.flags & RMOD_IMPORT_F_NS) && !next_str_ok(m, r.name, m->strtab_size, &ns))
-			return fail(d, RM_E_STRING, i, ns, m->strtab_size);
-		}
-		if (small && i < m->niat) {
-			ih[i] = h, is[i] = s;
-		} else if (small) { /* a sites import: past the IAT names before it */
-			while (k < m->niat && after(ih[k], is[k], h, s, &eq))
-				k++;
-			if (k < m->niat && ih[k] == h && !str_cmp(is[k], s))
-				return fail(d, RM_E_IMPORT, i, h, ih[k]);
 		}
 		ph = h, ps = s;
 	}
-	if (p != end)
-		return fail(d, RM_E_IMPORT, m->nimports, (uint32_t)(p - m->imports), m->imports_size);
+	m->runs = p;
 	d->sym = 0;
-	if (!small && m->niat < m->nimports)
-		return merge_groups(m, d);
 	return RM_OK;
 }
 
-/* Sites import i (from niat) has no site. */
-static __attribute__((noinline, cold)) int unnamed(const struct rm_module *m, uint32_t i,
-						   struct rm_diag *d)
-{
-	struct rm_import imp;
-	rm_get_import(m, m->niat + i, &imp);
-	d->sym = imp.name;
-	return fail(d, RM_E_IMPORT, m->niat + i, 0, 0);
-}
-
-/* Sites: the stream well formed with site_count sites, each inside the
- * file-backed image and outside the IAT (the cursor keeps them sorted
- * and apart), each naming a sites import; every sites import named. */
+/* Sites: the run column and the site stream well formed and used up
+ * together, site_count sites, each inside the file-backed image and
+ * outside the IAT.  That every sites import has a site holds by
+ * construction (a run has at least one); overlaps are rm_check_overlap's. */
 static int check_sites(struct rm_module *m, struct rm_diag *d)
 {
 	struct rm_sitedec x;
-	uint32_t off, pc, n = 0, ns = m->nimports - m->niat, cnt[RM_PARSE_COUNTS];
-	int r, small = ns <= RM_PARSE_COUNTS;
-	for (uint32_t i = 0; small && i < ns; i++)
-		cnt[i] = 0;
-	rm_sitedec_init(&x, m->sites, m->sites_size, m->niat, m->nimports);
+	const uint8_t *rend = m->imports + m->imports_size;
+	uint32_t off, pc, n = 0;
+	int r;
+	rm_sitedec_init(&x, m->sites, m->sites_size, m->runs, rend, m->niat, m->nimports);
 	while ((r = rm_site_next(&x, &off, &pc)) > 0) {
 		if (n == m->nsites)
 			return fail(d, RM_E_IMPORT, n, n + 1, m->nsites);
@@ -417,65 +363,33 @@ static int check_sites(struct rm_module *m, struct rm_diag *d)
 			return fail(d, RM_E_SITE_RANGE, n, off, m->image_size);
 		if (in_iat(m, off))
 			return fail(d, RM_E_SITE_OVERLAP, n, off, m->iat_start);
-		if (small)
-			cnt[x.imp - m->niat] = 1;
 		n++;
 	}
 	if (r < 0)
 		return fail(d, RM_E_IMPORT, n, (uint32_t)(x.p - m->sites), m->sites_size);
 	if (n != m->nsites)
 		return fail(d, RM_E_IMPORT, n, n, m->nsites);
-	for (uint32_t i = 0; small && i < ns; i++)
-		if (!cnt[i])
-			return unnamed(m, i, d);
-	return RM_OK;
-}
-
-int rm_check_site_counts(const struct rm_module *m, uint32_t *cnt, struct rm_diag *d)
-{
-	struct rm_sitedec x;
-	uint32_t off, pc, ns = m->nimports - m->niat;
-	for (uint32_t i = 0; i < ns; i++)
-		cnt[i] = 0;
-	rm_sitedec_init(&x, m->sites, m->sites_size, m->niat, m->nimports);
-	while (rm_site_next(&x, &off, &pc) > 0)
-		cnt[x.imp - m->niat] = 1;
-	for (uint32_t i = 0; i < ns; i++)
-		if (!cnt[i])
-			return unnamed(m, i, d);
+	if (x.r != rend) /* run entries past the last sites import */
+		return fail(d, RM_E_IMPORT, m->nimports, (uint32_t)(x.r - m->imports),
+			    m->imports_size);
+	if (x.p != x.end)
+		return fail(d, RM_E_IMPORT, n, (uint32_t)(x.p - m->sites), m->sites_size);
 	return RM_OK;
 }
 
 /* Fixup validation takes the stream a command at a time (fxdec.h): a
  * command covers a span of words, and when the span lies in one
- * file-backed range and touches neither the IAT nor a site, every fixup
- * in it is valid, so the cost is per command, not per fixup.  Otherwise
- * each fixup of the command is checked on its own.  All in 32 bits: the
- * decoder keeps offsets below 2^32. */
+ * file-backed range and does not touch the IAT, every fixup in it is
+ * valid, so the cost is per command, not per fixup.  Otherwise each
+ * fixup of the command is checked on its own.  All in 32 bits: the
+ * decoder keeps offsets below 2^32.  Sites are rm_check_overlap's. */
 struct fxcheck {
 	const struct rm_module *m;
 	struct rm_diag *d;
 	uint32_t count; /* fixups accepted so far */
-	struct rm_sitedec sd; /* the sites not yet behind the walk */
-	uint32_t ns;    /* the first of them's offset, or RM_FX_PAST */
 	uint32_t ia, ib; /* the IAT, or [0, 0) when it is empty */
 	uint32_t is, ie; /* the init region's file-backed part */
 };
-
-/* The next site's offset, or RM_FX_PAST after the last (check_sites
- * accepted the stream). */
-static uint32_t next_site(struct rm_sitedec *x)
-{
-	uint32_t off, pc;
-	return rm_site_next(x, &off, &pc) > 0 ? off : RM_FX_PAST;
-}
-
-/* Move past the sites that end at or before lo. */
-static __attribute__((noinline)) void skip_sites(struct fxcheck *c, uint32_t lo)
-{
-	while (c->ns != RM_FX_PAST && c->ns + 4 <= lo)
-		c->ns = next_site(&c->sd);
-}
 
 static int one_fixup(struct fxcheck *c, uint32_t o)
 {
@@ -484,18 +398,14 @@ static int one_fixup(struct fxcheck *c, uint32_t o)
 		return fail(c->d, RM_E_FIXUP_RANGE, c->count, o, m->image_size);
 	if (in_iat(m, o))
 		return fail(c->d, RM_E_FIXUP_IAT, c->count, o, m->iat_start);
-	skip_sites(c, o);
-	if (c->ns < o + 4)
-		return fail(c->d, RM_E_SITE_OVERLAP, c->count, o, c->ns);
 	if (++c->count > m->fixup_count)
 		return fail(c->d, RM_E_FIXUP_COUNT, c->count, c->count, m->fixup_count);
 	return RM_OK;
 }
 
 /* The command at p (cursor cur) did not pass the quick test.  Decode it
- * again here, off the hot path: its span may be clean after all (in the
- * init region's file-backed part, or only past sites already behind it),
- * or else each of its fixups is checked. */
+ * again here, off the hot path: its span may lie in the init region's
+ * file-backed part, or else each of its fixups is checked. */
 static __attribute__((noinline)) int slow_command(struct fxcheck *c, const uint8_t *p,
 						  uint32_t cur)
 {
@@ -507,16 +417,12 @@ static __attribute__((noinline)) int slow_command(struct fxcheck *c, const uint8
 	x.p = x.begin = p, x.end = m->fixups + m->fixups_size, x.cur = cur;
 	if (rm_fx_cmd(&x, &k) != 1) /* decoded once already: cannot happen */
 		return fail(c->d, RM_E_FIXUP_ENCODING, (uint32_t)(p - m->fixups), 0, 0);
-	if ((k.hi <= m->image_size || (k.lo >= c->is && k.hi <= c->ie)) &&
-	    (k.hi <= c->ia || k.lo >= c->ib)) {
-		skip_sites(c, k.lo);
-		if (c->ns >= k.hi) {
-			if (k.count > m->fixup_count - c->count)
-				return fail(c->d, RM_E_FIXUP_COUNT, c->count, c->count + k.count,
-					    m->fixup_count);
-			c->count += k.count;
-			return RM_OK;
-		}
+	if (k.lo >= c->is && k.hi <= c->ie && (k.hi <= c->ia || k.lo >= c->ib)) {
+		if (k.count > m->fixup_count - c->count)
+			return fail(c->d, RM_E_FIXUP_COUNT, c->count, c->count + k.count,
+				    m->fixup_count);
+		c->count += k.count;
+		return RM_OK;
 	}
 	k.k = k.i = 0;
 	while ((rc = rm_fx_fixup(&k, &o)) > 0)
@@ -526,28 +432,16 @@ static __attribute__((noinline)) int slow_command(struct fxcheck *c, const uint8
 	return rc ? fail(c->d, RM_E_FIXUP_RANGE, c->count, RM_FX_PAST, m->image_size) : RM_OK;
 }
 
-/* The quick test: the span lies in one file-backed range, clear of the
- * IAT, before the next site, and the count allows it. */
-static inline int clean(const struct fxcheck *c, const struct rm_fxcmd *k, uint32_t image,
-			uint32_t total)
-{
-	return (k->hi <= image || (k->lo >= c->is && k->hi <= c->ie)) &&
-	       (k->hi <= c->ia || k->lo >= c->ib) && k->hi <= c->ns &&
-	       k->count <= total - c->count;
-}
-
 static int check_fixups(struct rm_module *m, struct rm_diag *d)
 {
-	struct fxcheck c = {m, d, 0, {0}, 0, 0, 0, m->init_start,
-			    m->init_start + m->init_image_size};
+	struct fxcheck c = {m, d, 0, 0, 0, m->init_start, m->init_start + m->init_image_size};
 	struct rm_fxdec x;
 	struct rm_fxcmd k; /* never leaves this loop, so it lives in registers */
 	const uint32_t image = m->image_size, total = m->fixup_count;
+	uint32_t ia = 0, ib = 0;
 	int r, rc;
 	if (m->iat_start < m->iat_end)
-		c.ia = m->iat_start, c.ib = m->iat_end;
-	rm_sitedec_init(&c.sd, m->sites, m->sites_size, m->niat, m->nimports);
-	c.ns = next_site(&c.sd);
+		c.ia = ia = m->iat_start, c.ib = ib = m->iat_end;
 	/* x.c is rm_fxdec_next's, unused here: no need to clear it. */
 	x.p = x.begin = m->fixups, x.end = m->fixups + m->fixups_size, x.cur = 0;
 	for (;;) {
@@ -555,17 +449,11 @@ static int check_fixups(struct rm_module *m, struct rm_diag *d)
 		uint32_t cur = x.cur;
 		if ((r = rm_fx_cmd(&x, &k)) <= 0)
 			break;
-		if (clean(&c, &k, image, total)) {
+		/* The quick test: in the file-backed image, clear of the IAT,
+		 * and the count allows it. */
+		if (k.hi <= image && (k.hi <= ia || k.lo >= ib) && k.count <= total - c.count) {
 			c.count += k.count;
 			continue;
-		}
-		/* Past a site: move on, and the span may be clean after all. */
-		if (c.ns != RM_FX_PAST && c.ns + 4 <= k.lo) {
-			skip_sites(&c, k.lo);
-			if (clean(&c, &k, image, total)) {
-				c.count += k.count;
-				continue;
-			}
 		}
 		if ((rc = slow_command(&c, p, cur)))
 			return rc;

@@ -42,7 +42,8 @@ void rm_walk_sites(const struct rm_module *m, rm_site_fn fn, void *ctx)
 {
 	struct rm_sitedec x;
 	uint32_t off, pcrel;
-	rm_sitedec_init(&x, m->sites, m->sites_size, m->niat, m->nimports);
+	rm_sitedec_init(&x, m->sites, m->sites_size, m->runs, m->imports + m->imports_size,
+			m->niat, m->nimports);
 	while (rm_site_next(&x, &off, &pcrel) > 0)
 		fn(ctx, off, pcrel != 0, x.imp);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/rmod_read.h"
 #include "lib/util.h"
 #include "loader.h"
 
@@ -60,8 +61,7 @@ int main(int argc, char **argv)
 		uint8_t *file = read_file(argv[i], &size);
 		struct rm_module m;
 		struct rm_diag d;
-		if (rm_parse(file, size, 0, &m, &d))
-			die("%s: %s (%s)", argv[i], rm_strerror(d.code), rm_errname(d.code));
+		rmod_parse_or_die(argv[i], file, size, &m);
 		uint32_t *addrs = xcalloc(m.nimports + 1, sizeof(uint32_t));
 		uint8_t *img = xmalloc(m.mem_size), *copy = xmalloc(m.mem_size);
 		if (rm_resolve(&m, resolve, 0, addrs, &d))

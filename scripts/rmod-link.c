@@ -542,10 +542,13 @@ int main(int argc, char **argv)
 	/* Never write a module our own loader would refuse. */
 	struct rm_module m;
 	struct rm_diag dg;
-	if (rm_parse(file.p, file.len, 0, &m, &dg))
+	uint32_t *bits = NULL;
+	if (rm_parse(file.p, file.len, 0, &m, &dg) ||
+	    rm_check_overlap(&m, bits = xcalloc(rm_overlap_scratch(&m) + 4, 1), &dg))
 		die("internal error: produced an invalid module: %s (%s) at 0x%x (value 0x%x, "
 		    "0x%x)",
 		    rm_strerror(dg.code), rm_errname(dg.code), dg.at, dg.val, dg.val2);
+	xfree(bits);
 	write_file(out, file.p, file.len);
 	return 0;
 }

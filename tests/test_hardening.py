@@ -32,7 +32,8 @@ CLASSES = sorted("""
     fixup_in_iat fixup_past_end fixup_straddles_end fixup_truncated_command huge_count
     huge_memory iat_import_of_data iat_slot_misplaced import_bad_hash import_nsites_mismatch
     imports_unsorted pref_base_unaligned pref_base_wraps prebound_with_plain_bound
-    site_overlaps_fixup site_past_end string_out_of_range
+    site_count_mismatch site_number_not_minimal site_overlaps_fixup site_past_end
+    site_runs_same_kind sites_overlap string_out_of_range
     syms_unsorted table_past_end table_size_not_multiple tables_overlap trailing_bytes
     trunc_exports trunc_fixups trunc_header trunc_image trunc_imports trunc_last_byte
     trunc_strtab types_blob_size types_export_count types_root_outside types_short

@@ -234,11 +234,11 @@ def test_import_records_are_checked(tmp_path, built):
             one_line_error(p, "RM_E_IMPORT")
 
 
-@pytest.mark.parametrize("nimports", [64, 65])
-def test_each_import_site_count_is_checked(tmp_path, built, nimports):
-    """A site moved to another import keeps the total right but leaves an
-    import without a site.  rm_parse counts up to 64 sites imports on its
-    stack; rm_resolve counts more in its addrs array: both refuse."""
+@pytest.mark.parametrize("nimports", [2, 200])
+def test_each_run_count_is_checked(tmp_path, built, nimports):
+    """Each sites import's run count (in the run column) must match the
+    site stream: one more on the first or the last import, the header's
+    total fixed to agree, runs the stream out, and both loaders refuse."""
     src = "".join(f"extern int f{i}(void);\n" for i in range(nimports))
     src += "int all(void) { return 0" + "".join(f" + f{i}()" for i in range(nimports)) + "; }\n"
     o = compile_c(tmp_path, "many", src)
@@ -247,14 +247,16 @@ def test_each_import_site_count_is_checked(tmp_path, built, nimports):
     imports = [f"f{i}=0x{0x1000 + 16 * i:x}" for i in range(nimports)]
     assert load(mod, tmp_path, *imports).returncode == 0
     data = bytearray(mod.read_bytes())
-    sites = rmodfile.sites(data)
-    assert sorted(i for _, _, i in sites) == list(range(nimports))
-    off, pcrel, first = sites[0]
-    sites[0] = (off, pcrel, (first + 1) % nimports)
-    data = rmodfile.replace_table(data, "sites", rmodfile.encode_sites(data, sites))
-    bad = tmp_path / "bad.rmod"
-    bad.write_bytes(rmodfile.fix_crc(data))
-    one_line_error(load(bad, tmp_path, *imports), "RM_E_IMPORT")
+    recs = rmodfile.imports(data)
+    assert [r["runs"] for r in recs] == [[(1, True)]] * nimports
+    for j in (0, nimports - 1):
+        new = [dict(r) for r in recs]
+        new[j]["runs"] = [(2, True)]
+        b = rmodfile.replace_table(bytearray(data), "imports", rmodfile.encode_imports(new))
+        rmodfile.put32(b, rmodfile.H["site_count"], nimports + 1)
+        bad = tmp_path / f"bad{j}.rmod"
+        bad.write_bytes(rmodfile.fix_crc(b))
+        one_line_error(load(bad, tmp_path, *imports), "RM_E_IMPORT")
 
 
 def test_fixup_decoder_refuses_non_minimal_uleb_and_far_spans(tmp_path, built):

@@ -118,12 +118,13 @@ struct rmod_header {
 #define RMOD_IMPORT_F_KNOWN (RMOD_IMPORT_WEAK | RMOD_IMPORT_F_NS)
 #define RMOD_NEED_ANY 0xffffu /* rm_import.need: no provider named */
 
-/* Import records (table IMPORTS, import_count of them, back to back).
- * The first niat = (iat_end - iat_start) / 4 imports are bound through
- * the IAT, import k owning slot iat_start + 4k; the rest are bound at
- * sites.  Each group is sorted by (hash, name), and names are unique over
- * both.  The hash (rmod_hash of the name) is not stored: the loader
- * computes it, and BOUND carries it for the hinted fast path.
+/* Import records (table IMPORTS): import_count records back to back,
+ * then the run column.  The first niat = (iat_end - iat_start) / 4
+ * imports are bound through the IAT, import k owning slot iat_start + 4k,
+ * sorted by (hash, name) with unique names; the rest are bound at sites,
+ * in the order of their first site (the site stream codes it so).  The
+ * hash (rmod_hash of the name) is not stored: the loader computes it,
+ * and BOUND carries it for the hinted fast path.
  *
  * A record is a ULEB128 v, then the optional fields v announces:
  *   v >> 4        strtab offset of the name
@@ -132,7 +133,20 @@ struct rmod_header {
  *   v & 2         a need follows: ULEB128 index into NEEDS
  *   v & 4         weak (RMOD_IMPORT_WEAK)
  *   v & 8         namespaces follow the name in strtab (RMOD_IMPORT_F_NS)
- * ULEBs are minimal, as in the fixup stream. */
+ *
+ * The run column: for each sites import in order, a ULEB128 r for its
+ * first run of sites, and when r & RMOD_RUN_MORE a second ULEB128 r2 for
+ * a run of the other kind:
+ *   (r >> 2) + 1  sites in the run (so at least one)
+ *   r & 2         PC-relative sites (word += S - base), else absolute
+ *                 (word += S)
+ *   r & 1         another run follows (r2: the other kind, bit 1 clear)
+ * Counts sit here rather than in SITES so that binding reads one entry
+ * per import and never a count per site.  ULEBs are minimal, as in the
+ * fixup stream. */
+#define RMOD_RUN_MORE 1u
+#define RMOD_RUN_PCREL 2u
+#define RMOD_RUN_SHIFT 2
 #define RMOD_IR_VERSION 1u
 #define RMOD_IR_NEED 2u
 #define RMOD_IR_WEAK 4u
@@ -173,19 +187,28 @@ struct rmod_bound {
  * at pref_base has nothing to bind; otherwise it binds the difference. */
 #define RMOD_PREBOUND_SIZE 20u
 
-/* The import-site stream (table SITES), one list sorted by offset so
- * that binding is one linear pass and the validator can check it against
- * the (also sorted) fixups in one merge.  A cursor p starts at 0 and
- * stands just past the last site (last + 4), as in the fixup stream.
- * Each site is a ULEB128 v, and, unless v & 1, a ULEB128 j:
- *   v >> 2   the gap: the site's word is at p + (v >> 2)
- *   v & 2    PC-relative (word += S - base), else absolute (word += S)
- *   v & 1    same import as the previous site (not allowed first);
- *            otherwise j follows and the import is niat + j (a sites
- *            import).  ULEBs are minimal. */
-#define RMOD_SITE_SAME 1u
-#define RMOD_SITE_PCREL 2u
-#define RMOD_SITE_SHIFT 2
+/* The import-site stream (table SITES): the runs of the run column, in
+ * the same order, each a list of site offsets in increasing order.  Every
+ * value is a site number (below), a gap in bytes:
+ *   - a run's first site: a cursor F starts at 0; an import's first run
+ *     starts at F + value, and F becomes that offset + 4, so sites imports
+ *     come in the order of their first sites; a second run starts at the
+ *     import's first site + 4 + value;
+ *   - any other site: at the previous site of its run + 4 + value.
+ * Sites of different runs may interleave; none may overlap another site,
+ * a fixup or the IAT (rm_check_overlap).
+ *
+ * A site number is 1, 2, 3 or 5 bytes, by its first byte b (byte values
+ * tuned on Linux's modules, where most gaps are under a few kilobytes):
+ *   b < 208            b
+ *   208 <= b < 252     208 + (b - 208) * 256 + next byte
+ *   252 <= b < 255     11472 + (b - 252) * 65536 + next u16 LE
+ *   b == 255           next u32 LE, at least 208080 (one spelling each) */
+#define RMOD_SN_TWO 208u    /* first two-byte prefix */
+#define RMOD_SN_THREE 252u  /* first three-byte prefix */
+#define RMOD_SN_WIDE 255u   /* a u32 follows */
+#define RMOD_SN_BASE3 (RMOD_SN_TWO + (RMOD_SN_THREE - RMOD_SN_TWO) * 256u)
+#define RMOD_SN_BASE5 (RMOD_SN_BASE3 + (RMOD_SN_WIDE - RMOD_SN_THREE) * 65536u)
 
 /* Export kinds. */
 #define RMOD_EXP_FUNC 1

@@ -68,9 +68,20 @@ static int rmod_open(struct load *l)
 		return -1;
 	}
 	phase_step(&l->clk, "alloc-scratch");
-	uint32_t *addrs = 0;
-	if (l->rm.nimports && !(addrs = kmalloc(4 * l->rm.nimports))) {
+	uint32_t *addrs = 0, *bits = 0, nbits = rm_overlap_scratch(&l->rm);
+	if ((l->rm.nimports && !(addrs = kmalloc(4 * l->rm.nimports))) ||
+	    (nbits && !(bits = kmalloc(nbits)))) {
 		kprintf("insmod: %s: out of memory for %u imports\n", l->file, l->rm.nimports);
+		kfree(addrs);
+		return -1;
+	}
+	/* Sites come per import: their overlaps are checked in a bitmap. */
+	phase_step(&l->clk, "overlap-check");
+	rc = rm_check_overlap(&l->rm, bits, &d);
+	kfree(bits);
+	if (rc) {
+		core_error(l->file, l->rm.name, rc, &d);
+		kfree(addrs);
 		return -1;
 	}
 	l->priv = addrs;

@@ -217,6 +217,25 @@ static void table(struct buf *out, uint32_t dir[][2], int t, const struct buf *b
 	buf_put(out, b->p, b->len);
 }
 
+/* A site number (format.h): the shortest of its spellings. */
+static void buf_sn(struct buf *b, uint32_t v)
+{
+	if (v < RMOD_SN_TWO) {
+		buf_u8(b, (uint8_t)v);
+	} else if (v < RMOD_SN_BASE3) {
+		v -= RMOD_SN_TWO;
+		buf_u8(b, (uint8_t)(RMOD_SN_TWO + (v >> 8)));
+		buf_u8(b, (uint8_t)v);
+	} else if (v < RMOD_SN_BASE5) {
+		v -= RMOD_SN_BASE3;
+		buf_u8(b, (uint8_t)(RMOD_SN_THREE + (v >> 16)));
+		buf_u16(b, (uint16_t)v);
+	} else {
+		buf_u8(b, RMOD_SN_WIDE);
+		buf_u32(b, v);
+	}
+}
+
 void rmod_write(struct mod_desc *d, struct buf *out)
 {
 	struct strtab st;
@@ -261,6 +280,23 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	for (size_t i = 0; i < d->nimports; i++)
 		if (d->imports[i].bind == RMOD_BIND_SITES && !d->imports[i].nsites)
 			die("import '%s' has no site", d->imports[i].name);
+	/* Sites imports go in the order of their first sites (format.h):
+	 * d->sites is sorted, so the first site naming an import is its first. */
+	size_t *rank = xcalloc(d->nimports + 1, sizeof(*rank)), nsi = niat;
+	for (size_t i = 0; i < d->nimports; i++)
+		rank[i] = SIZE_MAX;
+	for (size_t i = 0; i < d->nsites; i++)
+		if (rank[site_imp[i]] == SIZE_MAX)
+			rank[site_imp[i]] = nsi++;
+	struct mod_import *ordered = xcalloc(d->nimports + 1, sizeof(*ordered));
+	for (size_t i = 0; i < d->nimports; i++)
+		ordered[i < niat ? i : rank[i]] = d->imports[i];
+	if (d->nimports)
+		memcpy(d->imports, ordered, d->nimports * sizeof(*ordered));
+	xfree(ordered);
+	for (size_t i = 0; i < d->nsites; i++)
+		site_imp[i] = rank[site_imp[i]];
+	xfree(rank);
 	/* Records and the site stream: include/rmod/format.h. */
 	for (size_t i = 0; i < d->nimports; i++) {
 		struct mod_import *m = &d->imports[i];
@@ -285,18 +321,44 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		buf_u32(&bound, rmod_hash(d->imports[i].name));
 		buf_u32(&bound, d->imports[i].version);
 	}
-	uint32_t cur = 0;
-	for (size_t i = 0; i < d->nsites; i++) {
-		uint32_t v = (d->sites[i].off - cur) << RMOD_SITE_SHIFT;
-		v |= d->sites[i].pcrel ? RMOD_SITE_PCREL : 0;
-		if (i && site_imp[i] == site_imp[i - 1]) {
-			buf_uleb(&sites, v | RMOD_SITE_SAME);
-		} else {
-			buf_uleb(&sites, v);
-			buf_uleb(&sites, (uint32_t)(site_imp[i] - niat));
+	/* The run column (after the records) and the site stream, import by
+	 * import: its first run is the kind of its first site. */
+	size_t *by_imp = xcalloc(d->nsites + 1, sizeof(*by_imp)), *start = xcalloc(
+		d->nimports + 2, sizeof(*start));
+	for (size_t i = 0; i < d->nsites; i++)
+		start[site_imp[i] + 1]++;
+	for (size_t i = 0; i < d->nimports; i++)
+		start[i + 1] += start[i];
+	size_t *fill = xcalloc(d->nimports + 1, sizeof(*fill));
+	for (size_t i = 0; i < d->nsites; i++)
+		by_imp[start[site_imp[i]] + fill[site_imp[i]]++] = i; /* offset order kept */
+	xfree(fill);
+	uint32_t f = 0;
+	for (size_t j = niat; j < d->nimports; j++) {
+		const struct mod_site *s0 = &d->sites[by_imp[start[j]]];
+		uint32_t n[2] = {0, 0}, first = s0->off;
+		for (size_t k = start[j]; k < start[j + 1]; k++)
+			n[d->sites[by_imp[k]].pcrel != 0]++;
+		int kind = s0->pcrel != 0, other = !kind;
+		buf_uleb(&imp, (n[kind] - 1) << RMOD_RUN_SHIFT | (kind ? RMOD_RUN_PCREL : 0) |
+				       (n[other] ? RMOD_RUN_MORE : 0));
+		if (n[other])
+			buf_uleb(&imp, (n[other] - 1) << RMOD_RUN_SHIFT | (other ? RMOD_RUN_PCREL : 0));
+		for (int pass = 0; pass < 2; pass++) {
+			int want = pass ? other : kind;
+			uint32_t cur = pass ? first + 4 : f; /* where the run's first site counts from */
+			for (size_t k = start[j]; k < start[j + 1]; k++) {
+				const struct mod_site *st = &d->sites[by_imp[k]];
+				if ((st->pcrel != 0) != want)
+					continue;
+				buf_sn(&sites, st->off - cur);
+				cur = st->off + 4;
+			}
 		}
-		cur = d->sites[i].off + 4;
+		f = first + 4;
 	}
+	xfree(by_imp);
+	xfree(start);
 	xfree(site_imp);
 	sort(d->exports, d->nexports, sizeof(*d->exports), cmp_export);
 	for (size_t i = 0; i < d->nexports; i++) {

@@ -117,7 +117,8 @@ def read_uleb(b, p):
 
 def imports(b):
     """The import records, in order: dicts with name (strtab offset),
-    version, need (None = any), weak, and iat (bound through the IAT)."""
+    version, need (None = any), weak, ns, iat (bound through the IAT), and
+    for a sites import runs, its [(count, pcrel), ...] from the run column."""
     io, isz = table(b, "imports")
     niat = (u32(b, H["iat_end"]) - u32(b, H["iat_start"])) // 4
     out, p = [], io
@@ -130,11 +131,18 @@ def imports(b):
         if v & 2:
             r["need"], p = read_uleb(b, p)
         out.append(r)
-    assert p == io + isz, "import records do not fill their table"
+    for r in out[niat:]:
+        h, p = read_uleb(b, p)
+        r["runs"] = [((h >> 2) + 1, bool(h & 2))]
+        if h & 1:
+            h, p = read_uleb(b, p)
+            r["runs"].append(((h >> 2) + 1, bool(h & 2)))
+    assert p == io + isz, "import records and runs do not fill their table"
     return out
 
 
 def encode_imports(recs):
+    """Records, then the run column of the sites imports (their runs)."""
     out = bytearray()
     for r in recs:
         out += uleb(r["name"] << 4 | (1 if r["version"] else 0) |
@@ -144,38 +152,98 @@ def encode_imports(recs):
             out += struct.pack("<I", r["version"])
         if r["need"] is not None:
             out += uleb(r["need"])
+    for r in recs:
+        if r["iat"]:
+            continue
+        runs = r["runs"]
+        for k, (n, pcrel) in enumerate(runs):
+            out += uleb((n - 1) << 2 | (2 if pcrel else 0) | (1 if k + 1 < len(runs) else 0))
     return bytes(out)
+
+
+# Site numbers (format.h): 1, 2, 3 or 5 bytes.
+SN_TWO, SN_THREE, SN_WIDE = 208, 252, 255
+SN_BASE3 = SN_TWO + (SN_THREE - SN_TWO) * 256
+SN_BASE5 = SN_BASE3 + (SN_WIDE - SN_THREE) * 65536
+
+
+def sn(v):
+    if v < SN_TWO:
+        return bytes([v])
+    if v < SN_BASE3:
+        v -= SN_TWO
+        return bytes([SN_TWO + (v >> 8), v & 0xFF])
+    if v < SN_BASE5:
+        v -= SN_BASE3
+        return bytes([SN_THREE + (v >> 16)]) + struct.pack("<H", v & 0xFFFF)
+    return bytes([SN_WIDE]) + struct.pack("<I", v)
+
+
+def read_sn(b, p):
+    x = b[p]
+    if x < SN_TWO:
+        return x, p + 1
+    if x < SN_THREE:
+        return SN_TWO + ((x - SN_TWO) << 8) + b[p + 1], p + 2
+    if x < SN_WIDE:
+        return SN_BASE3 + ((x - SN_THREE) << 16) + struct.unpack_from("<H", b, p + 1)[0], p + 3
+    return u32(b, p + 1), p + 5
 
 
 def sites(b):
-    """The import sites in order: (offset, pcrel, import index)."""
+    """The import sites in stream order (run by run): (offset, pcrel, import index)."""
     so, ssz = table(b, "sites")
-    niat = (u32(b, H["iat_end"]) - u32(b, H["iat_start"])) // 4
-    out, p, cur, imp = [], so, 0, None
-    while p < so + ssz:
-        v, p = read_uleb(b, p)
-        if not v & 1:
-            j, p = read_uleb(b, p)
-            imp = niat + j
-        off = cur + (v >> 2)
-        out.append((off, bool(v & 2), imp))
-        cur = off + 4
+    recs = imports(b)
+    out, p, f = [], so, 0
+    for i, r in enumerate(recs):
+        if r["iat"]:
+            continue
+        first = None
+        for n, pcrel in r["runs"]:
+            v, p = read_sn(b, p)
+            off = (f if first is None else first + 4) + v
+            if first is None:
+                first, f = off, off + 4
+            out.append((off, pcrel, i))
+            for _ in range(n - 1):
+                v, p = read_sn(b, p)
+                off += 4 + v
+                out.append((off, pcrel, i))
+    assert p == so + ssz, "the site stream is longer than its runs"
     return out
 
 
-def encode_sites(b, ss):
-    """The site stream for ss, a list of (offset, pcrel, import index), in
-    the order given (a test may give a bad order on purpose)."""
-    niat = (u32(b, H["iat_end"]) - u32(b, H["iat_start"])) // 4
-    out, cur, prev = bytearray(), 0, None
-    for off, pcrel, imp in ss:
-        v = (off - cur) << 2 | (2 if pcrel else 0)
-        if imp == prev:
-            out += uleb(v | 1)
-        else:
-            out += uleb(v) + uleb(imp - niat)
-        cur, prev = off + 4, imp
+def encode_sites(recs, ss):
+    """The site stream for ss, a list of (offset, pcrel, import index),
+    setting each sites import's runs in recs.  Sites imports must come in
+    the order of their first sites (the only order the stream can say)."""
+    out, f = bytearray(), 0
+    for i, r in enumerate(recs):
+        if r["iat"]:
+            continue
+        mine = sorted((o, pc) for o, pc, imp in ss if imp == i)
+        assert mine, f"sites import {i} has no site"
+        first, kind = mine[0]
+        runs = [[o for o, pc in mine if pc == kind], [o for o, pc in mine if pc != kind]]
+        r["runs"] = [(len(rn), kind if k == 0 else not kind) for k, rn in enumerate(runs) if rn]
+        for k, rn in enumerate(runs):
+            cur = f if k == 0 else first + 4
+            for o in rn:
+                assert o >= cur, "sites imports out of first-site order"
+                out += sn(o - cur)
+                cur = o + 4
+        f = first + 4
     return bytes(out)
+
+
+def set_sites(b, ss):
+    """b with its imports' runs, site stream and site_count for ss.  No CRC fix."""
+    recs = imports(b)
+    stream = encode_sites(recs, ss)
+    b = replace_table(b, "imports", encode_imports(recs))
+    b = replace_table(b, "sites", stream)
+    put32(b, H["site_count"], len(ss))
+    return b
 
 
 def replace_table(b, t, data):

@@ -49,8 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rmod_write(&d, &out);
 		struct rm_module m;
 		struct rm_diag dg;
-		if (rm_parse(out.p, out.len, 0, &m, &dg))
+		uint32_t *bits = NULL;
+		if (rm_parse(out.p, out.len, 0, &m, &dg) ||
+		    rm_check_overlap(&m, bits = xcalloc(rm_overlap_scratch(&m) + 4, 1), &dg))
 			abort(); /* rmod-link must never write what the loader refuses */
+		xfree(bits);
 		xfree(out.p);
 	}
 	/* Normal or refused, the link ends here and gives back all it took. */

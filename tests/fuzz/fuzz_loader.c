@@ -4,10 +4,11 @@
  *  - rebasing a zeroed image by 1 (rm_rebase, the unchecked fast path)
  *    changes exactly the words the checked decoder lists (rm_walk_fixups),
  *    and those are fixup_count strictly increasing, non-overlapping words;
- *  - the site decoder lists site_count sorted, separate sites, outside
- *    the IAT, each naming a sites import, and every sites import is named;
+ *  - the site decoder lists site_count separate sites (sorted here),
+ *    outside the IAT, each naming a sites import, and every sites import
+ *    is named;
  *  - no fixup touches an import site or the IAT;
- *  - rm_bind (its own unchecked ULEB steps) writes exactly what the
+ *  - rm_bind (its own unchecked ULEB and site-number steps) writes exactly what the
  *    checked decoder lists: each IAT slot, and each site's difference;
  *  - bound-import hints never change a binding;
  * and then loads it as the kernel does (resolve, copy, rebase, bind) at a
@@ -101,29 +102,33 @@ static void walk_one(void *ctx, uint32_t off)
 	w->n++;
 }
 
-/* The site decoder's list, with its own checks: sorted, apart, in the
- * file-backed image, outside the IAT, naming a sites import, and every
- * sites import named. */
+/* The site decoder's list, with its own checks: in memory, outside the
+ * IAT, naming a sites import, and every sites import named; apart once
+ * sorted. */
 struct sites {
 	const struct rm_module *m;
 	uint32_t *off, n;
-	uint64_t next;
 	uint8_t *named;
 };
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
 
 static void site_one(void *ctx, uint32_t off, int pcrel, uint32_t imp)
 {
 	struct sites *s = ctx;
 	const struct rm_module *m = s->m;
 	(void)pcrel;
-	if (off < s->next || (uint64_t)off + 4 > m->mem_size || s->n >= m->nsites)
+	if ((uint64_t)off + 4 > m->mem_size || s->n >= m->nsites)
 		abort();
 	if (m->iat_start < m->iat_end && off + 4 > m->iat_start && off < m->iat_end)
 		abort(); /* a site in the IAT */
 	if (imp < m->niat || imp >= m->nimports)
 		abort(); /* not a sites import */
 	s->named[imp] = 1;
-	s->next = (uint64_t)off + 4;
 	s->off[s->n++] = off;
 }
 
@@ -131,10 +136,14 @@ static void check_fixups(const struct rm_module *m)
 {
 	size_t size = m->mem_size ? m->mem_size : 1;
 	uint8_t *img = calloc(1, size);
-	struct sites s = {m, calloc(m->nsites + 1, 4), 0, 0, calloc(m->nimports + 1, 1)};
+	struct sites s = {m, calloc(m->nsites + 1, 4), 0, calloc(m->nimports + 1, 1)};
 	rm_walk_sites(m, site_one, &s);
 	if (s.n != m->nsites)
 		abort();
+	qsort(s.off, s.n, 4, cmp_u32);
+	for (uint32_t i = 1; i < s.n; i++)
+		if (s.off[i] < s.off[i - 1] + 4)
+			abort(); /* overlapping sites that rm_check_overlap let through */
 	for (uint32_t i = m->niat; i < m->nimports; i++)
 		if (!s.named[i])
 			abort(); /* a sites import without a site */
@@ -191,6 +200,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* With the CRC most inputs stop at the checksum; both paths matter. */
 	(void)rm_parse(data, size, 0, &m, &d);
 	if (rm_parse(data, size, RM_PARSE_NO_CRC, &m, &d))
+		return 0;
+	uint32_t *bits = malloc(rm_overlap_scratch(&m) + 4);
+	int rc = rm_check_overlap(&m, bits, &d);
+	free(bits);
+	if (rc)
 		return 0;
 	check_fixups(&m);
 	uint32_t *addrs = calloc(m.nimports + 1, sizeof(uint32_t));
