@@ -28,6 +28,7 @@ static inline __attribute__((always_inline)) int rm_uleb2(const uint8_t **pp,
 /* One import record. */
 struct rm_irec {
 	uint32_t name;    /* strtab offset (unchecked here) */
+	uint32_t hash;    /* rmod_hash of the name (rm_parse checks it) */
 	uint32_t version; /* 0 = unversioned */
 	uint32_t need;    /* index into NEEDS, or RMOD_NEED_ANY */
 	uint32_t flags;   /* RMOD_IMPORT_* */
@@ -43,9 +44,11 @@ static inline __attribute__((always_inline)) int rm_irec_next(const uint8_t **pp
 	uint32_t v;
 	r->version = 0;
 	r->need = RMOD_NEED_ANY;
-	r->name = r->flags = 0;
-	if (rm_uleb2(&p, end, &v))
+	r->name = r->flags = r->hash = 0;
+	if (rm_uleb2(&p, end, &v) || end - p < 4)
 		return -1;
+	r->hash = rm_le32(p);
+	p += 4;
 	r->name = v >> RMOD_IR_SHIFT;
 	r->flags = (v & RMOD_IR_WEAK ? RMOD_IMPORT_WEAK : 0) | (v & RMOD_IR_NS ? RMOD_IMPORT_F_NS : 0);
 	if (v & RMOD_IR_VERSION) {
@@ -92,28 +95,65 @@ static inline __attribute__((always_inline)) int rm_sn(const uint8_t **pp, const
 	return 0;
 }
 
-/* The rest of a site number whose first byte b is not a one-byte one, of
- * a stream rm_parse accepted. */
-static inline uint32_t rm_sn_long(const uint8_t **pp, uint32_t b)
+/* A three- or five-byte site number at p, of a stream rm_parse accepted
+ * (rare: gaps of 11 KiB and more).  p by value, so that the caller's
+ * cursor stays in a register. */
+static __attribute__((noinline, unused)) uint32_t rm_sn_far(const uint8_t *p)
 {
-	const uint8_t *p = *pp;
-	if (b < RMOD_SN_THREE) {
-		*pp = p + 1;
-		return RMOD_SN_TWO + ((b - RMOD_SN_TWO) << 8) + p[0];
-	}
-	if (b < RMOD_SN_WIDE) {
-		*pp = p + 2;
-		return RMOD_SN_BASE3 + ((b - RMOD_SN_THREE) << 16) + rm_le16(p);
-	}
-	*pp = p + 4;
-	return rm_le32(p);
+	if (p[0] < RMOD_SN_WIDE)
+		return RMOD_SN_BASE3 + ((uint32_t)(p[0] - RMOD_SN_THREE) << 16) + rm_le16(p + 1);
+	return rm_le32(p + 1);
 }
 
-/* A site number of a stream rm_parse accepted: no bounds, no checks. */
+/* A site number of a stream rm_parse accepted: no bounds, no checks.
+ * The two-byte form is b * 256 + next less a constant (format.h). */
 static inline __attribute__((always_inline)) uint32_t rm_sn_fast(const uint8_t **pp)
 {
-	uint32_t b = *(*pp)++;
-	return b < RMOD_SN_TWO ? b : rm_sn_long(pp, b);
+	const uint8_t *p = *pp;
+	uint32_t b = p[0];
+	if (__builtin_expect(b < RMOD_SN_TWO, 1)) {
+		*pp = p + 1;
+		return b;
+	}
+	if (b < RMOD_SN_THREE) {
+		*pp = p + 2;
+		return (b << 8 | p[1]) - ((RMOD_SN_TWO << 8) - RMOD_SN_TWO);
+	}
+	*pp = p + (b < RMOD_SN_WIDE ? 3 : 5);
+	return rm_sn_far(p);
+}
+
+/* A wide run's gap (format.h) at *pp: 0 with *out, or -1 if truncated
+ * or an escaped one that fits in the u16. */
+static inline __attribute__((always_inline)) int rm_gap16(const uint8_t **pp, const uint8_t *end,
+							uint32_t *out)
+{
+	const uint8_t *p = *pp;
+	if (end - p < 2)
+		return -1;
+	*out = rm_le16(p);
+	if (*out != 0xffffu) {
+		*pp = p + 2;
+		return 0;
+	}
+	if (end - p < 6 || rm_le32(p + 2) < 0xffffu)
+		return -1;
+	*out = rm_le32(p + 2);
+	*pp = p + 6;
+	return 0;
+}
+
+/* A wide run's gap of a stream rm_parse accepted. */
+static inline __attribute__((always_inline)) uint32_t rm_gap16_fast(const uint8_t **pp)
+{
+	const uint8_t *p = *pp;
+	uint32_t v = rm_le16(p);
+	if (__builtin_expect(v != 0xffffu, 1)) {
+		*pp = p + 2;
+		return v;
+	}
+	*pp = p + 6;
+	return rm_le32(p + 2);
 }
 
 /* The site decoder: the run column (r) and the site stream (p) together.
@@ -125,6 +165,7 @@ struct rm_sitedec {
 	uint32_t left;            /* sites left in the current run */
 	uint32_t more;            /* the import's second run is still to come */
 	uint32_t pcrel;           /* the current run's kind: RMOD_RUN_PCREL or 0 */
+	uint32_t wide;            /* the current run's gaps are u16 (RMOD_RUN_WIDE) */
 	uint32_t first;           /* the import's first site */
 	uint32_t cur;             /* just past the last site of the run */
 	uint32_t f;               /* the cursor F of format.h */
@@ -138,7 +179,7 @@ static inline void rm_sitedec_init(struct rm_sitedec *x, const uint8_t *sites, u
 	x->p = sites, x->end = sites + size;
 	x->r = runs, x->rend = runs_end;
 	x->imp = niat - 1; /* the first run moves to niat (wraps when niat is 0) */
-	x->left = x->more = x->pcrel = x->first = x->cur = x->f = 0;
+	x->left = x->more = x->pcrel = x->wide = x->first = x->cur = x->f = 0;
 	x->nimports = nimports;
 }
 
@@ -162,7 +203,9 @@ static inline __attribute__((always_inline)) int rm_site_next(struct rm_sitedec 
 {
 	uint32_t v, h;
 	if (x->left) {
-		if (rm_sn(&x->p, x->end, &v) || rm_site_at(x->cur, v, off))
+		if (x->wide ? rm_gap16(&x->p, x->end, &v) : rm_sn(&x->p, x->end, &v))
+			return -1;
+		if (rm_site_at(x->cur, v, off))
 			return -1;
 	} else if (x->more) {
 		if (rm_uleb2(&x->r, x->rend, &h) || (h & RMOD_RUN_MORE) ||
@@ -170,6 +213,7 @@ static inline __attribute__((always_inline)) int rm_site_next(struct rm_sitedec 
 			return -1;
 		x->more = 0;
 		x->pcrel = h & RMOD_RUN_PCREL;
+		x->wide = h & RMOD_RUN_WIDE;
 		x->left = (h >> RMOD_RUN_SHIFT) + 1;
 		if (rm_sn(&x->p, x->end, &v) || rm_site_at(x->first + 4, v, off))
 			return -1;
@@ -181,6 +225,7 @@ static inline __attribute__((always_inline)) int rm_site_next(struct rm_sitedec 
 		x->imp++;
 		x->more = h & RMOD_RUN_MORE;
 		x->pcrel = h & RMOD_RUN_PCREL;
+		x->wide = h & RMOD_RUN_WIDE;
 		x->left = (h >> RMOD_RUN_SHIFT) + 1;
 		if (rm_sn(&x->p, x->end, &v) || rm_site_at(x->f, v, off))
 			return -1;

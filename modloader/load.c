@@ -119,34 +119,66 @@ int rm_bind_needed(const struct rm_module *m, uint32_t base, const uint32_t *add
 	return 0;
 }
 
+/* The rest of a run after its first site at q: n more sites, each
+ * adding v.  Returns the stream past them.  Pointers, not offsets from
+ * img, so that i386's few registers hold the loop. */
+static inline __attribute__((always_inline)) const uint8_t *bind_run(const uint8_t *p,
+								      uint8_t *q, uint32_t h,
+								      uint32_t v)
+{
+	uint32_t n = h >> RMOD_RUN_SHIFT;
+	if (h & RMOD_RUN_WIDE) {
+		for (; n; n--) {
+			q += 4 + rm_gap16_fast(&p);
+			RM_ADD32(q, v);
+		}
+		return p;
+	}
+	for (; n; n--) {
+		q += 4 + rm_sn_fast(&p);
+		RM_ADD32(q, v);
+	}
+	return p;
+}
+
+/* An import's second run (the other kind; rare: an address-taken function
+ * that is also called), all of it.  By value, so that the caller's
+ * cursors stay in registers. */
+static __attribute__((noinline)) const uint8_t *bind_second(const uint8_t *p, uint8_t *q,
+							      uint32_t h, uint32_t v)
+{
+	q += rm_sn_fast(&p);
+	RM_ADD32(q, v);
+	return bind_run(p, q, h, v);
+}
+
 /* The sites, run by run (impdec.h's format, decoded without checks:
  * rm_parse and rm_check_overlap accepted it).  A run adds one value to
  * each of its words: its import's address, less pre (what a prelinked
  * image already holds for it) and, when PC-relative, less sub.  Inlined
  * twice so that the plain case carries no prebound test. */
 static inline __attribute__((always_inline)) void bind_sites(const struct rm_module *m,
-							     uint8_t *img, const uint32_t *sa,
+							     uint8_t *img, const uint32_t *a,
 							     const uint8_t *pre, uint32_t sub)
 {
 	const uint8_t *p = m->sites, *r = m->runs;
-	uint32_t f = 0, ns = m->nimports - m->niat;
-	for (uint32_t j = 0; j < ns; j++) {
-		uint32_t h = rm_uleb_fast(&r), a = sa[j];
-		if (pre)
-			a -= rm_le32(pre + RMOD_PREBOUND_SIZE * j);
-		uint32_t off = f + rm_sn_fast(&p), first = off;
-		f = off + 4;
-		for (;;) {
-			uint32_t v = h & RMOD_RUN_PCREL ? a - sub : a;
-			RM_ADD32(img + off, v);
-			for (uint32_t n = h >> RMOD_RUN_SHIFT; n; n--) {
-				off += 4 + rm_sn_fast(&p);
-				RM_ADD32(img + off, v);
-			}
-			if (!(h & RMOD_RUN_MORE))
-				break;
-			h = rm_uleb_fast(&r); /* the other kind's run: no third */
-			off = first + 4 + rm_sn_fast(&p);
+	const uint32_t *end = a + (m->nimports - m->niat);
+	uint8_t *f = img; /* the cursor F of format.h, as a pointer */
+	for (; a < end; a++) {
+		uint32_t h = rm_uleb_fast(&r), v = *a;
+		if (pre) {
+			v -= rm_le32(pre);
+			pre += RMOD_PREBOUND_SIZE;
+		}
+		if (h & RMOD_RUN_PCREL)
+			v -= sub;
+		uint8_t *q = f + rm_sn_fast(&p);
+		f = q + 4;
+		RM_ADD32(q, v);
+		p = bind_run(p, q, h, v);
+		if (__builtin_expect(h & RMOD_RUN_MORE, 0)) {
+			uint32_t h2 = rm_uleb_fast(&r); /* the other kind: no third */
+			p = bind_second(p, f, h2, h & RMOD_RUN_PCREL ? v + sub : v - sub);
 		}
 	}
 }

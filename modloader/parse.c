@@ -324,6 +324,8 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 		uint32_t h = rmod_hash(s);
 		int eq;
 		d->sym = s;
+		if (r.hash != h)
+			return fail(d, RM_E_HASH, i, r.hash, h);
 		if (r.need != RMOD_NEED_ANY && r.need >= m->nneeds)
 			return fail(d, RM_E_IMPORT, i, r.need, m->nneeds);
 		uint32_t ns;

@@ -17,7 +17,7 @@ int rm_imports_next(const struct rm_module *m, struct rm_import_it *it, struct r
 		return 0;
 	it->i++;
 	out->name = m->strtab + r.name;
-	out->hash = rmod_hash(out->name);
+	out->hash = r.hash;
 	out->version = r.version;
 	out->bind = i < m->niat ? RMOD_BIND_IAT : RMOD_BIND_SITES;
 	out->flags = (uint8_t)r.flags;

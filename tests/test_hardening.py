@@ -31,6 +31,7 @@ CLASSES = sorted("""
     fixup_bits_zero_tail fixup_count_mismatch import_ns_unterminated
     fixup_in_iat fixup_past_end fixup_straddles_end fixup_truncated_command huge_count
     huge_memory iat_import_of_data iat_slot_misplaced import_bad_hash import_nsites_mismatch
+    import_record_bad_hash
     imports_unsorted pref_base_unaligned pref_base_wraps prebound_with_plain_bound
     site_count_mismatch site_number_not_minimal site_overlaps_fixup site_past_end
     site_runs_same_kind sites_overlap string_out_of_range

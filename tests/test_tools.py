@@ -219,7 +219,7 @@ def test_import_records_are_checked(tmp_path, built):
         if name == "zero_version":  # the version bit set, the u32 0
             r = recs[0]
             enc = (rmodfile.uleb(r["name"] << 4 | 1 | (2 if r["need"] is not None else 0)) +
-                   bytes(4) + (rmodfile.uleb(r["need"]) if r["need"] is not None else b"") +
+                   r["hash"].to_bytes(4, "little") + bytes(4) + (rmodfile.uleb(r["need"]) if r["need"] is not None else b"") +
                    rmodfile.encode_imports(recs[1:]))
         if name == "trailing":
             enc += b"\x00"
@@ -248,10 +248,10 @@ def test_each_run_count_is_checked(tmp_path, built, nimports):
     assert load(mod, tmp_path, *imports).returncode == 0
     data = bytearray(mod.read_bytes())
     recs = rmodfile.imports(data)
-    assert [r["runs"] for r in recs] == [[(1, True)]] * nimports
+    assert [r["runs"] for r in recs] == [[(1, True, False)]] * nimports
     for j in (0, nimports - 1):
         new = [dict(r) for r in recs]
-        new[j]["runs"] = [(2, True)]
+        new[j]["runs"] = [(2, True, False)]
         b = rmodfile.replace_table(bytearray(data), "imports", rmodfile.encode_imports(new))
         rmodfile.put32(b, rmodfile.H["site_count"], nimports + 1)
         bad = tmp_path / f"bad{j}.rmod"
@@ -283,3 +283,38 @@ def test_fixup_decoder_refuses_non_minimal_uleb_and_far_spans(tmp_path, built):
             assert p.returncode == 0, p.stderr
         else:
             one_line_error(p, code)
+
+
+def test_wide_run_gaps_are_checked(tmp_path, built):
+    """A wide run (u16 gaps) in synth100000's direct build: rmod-dump reads
+    it; the same gap spelled with the escape (0xffff, then a u32 that fits
+    in 16 bits) is refused, and so is the run cut short."""
+    src = ROOT / "build" / "synth" / "synth100000.direct.rmod"
+    data = bytearray(src.read_bytes())
+    recs = rmodfile.imports(data)
+    j = next(i for i, r in enumerate(recs) if not r["iat"] and r["runs"][0][2])
+    assert run([tool("rmod-dump"), src]).returncode == 0
+    so, ssz = rmodfile.table(data, "sites")
+    # The sites before import j's first wide gap: earlier imports' runs,
+    # then j's first site (a site number).
+    p = so
+    for r in recs[:j + 1]:
+        if r["iat"]:
+            continue
+        for n, _, wide in r["runs"]:
+            count = n if r is not recs[j] else 1
+            for k in range(count):
+                if wide and k:
+                    p += 2 if rmodfile.u32(data, p) & 0xFFFF != 0xFFFF else 6
+                else:
+                    _, p = rmodfile.read_sn(data, p)
+            if r is recs[j]:
+                break
+    gap = data[p] | data[p + 1] << 8
+    assert gap != 0xFFFF
+    esc = bytes(data[so:p]) + b"\xff\xff" + gap.to_bytes(4, "little") + bytes(data[p + 2:so + ssz])
+    for name, stream in (("escaped", esc), ("short", bytes(data[so:so + ssz - 2]))):
+        b = rmodfile.replace_table(bytearray(data), "sites", stream)
+        f = tmp_path / f"{name}.rmod"
+        f.write_bytes(rmodfile.fix_crc(b))
+        one_line_error(run([tool("rmod-dump"), f], check=False), "RM_E_IMPORT")

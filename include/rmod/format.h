@@ -122,11 +122,11 @@ struct rmod_header {
  * then the run column.  The first niat = (iat_end - iat_start) / 4
  * imports are bound through the IAT, import k owning slot iat_start + 4k,
  * sorted by (hash, name) with unique names; the rest are bound at sites,
- * in the order of their first site (the site stream codes it so).  The
- * hash (rmod_hash of the name) is not stored: the loader computes it,
- * and BOUND carries it for the hinted fast path.
+ * in the order of their first site (the site stream codes it so).
  *
- * A record is a ULEB128 v, then the optional fields v announces:
+ * A record is a ULEB128 v, a u32 LE hash (rmod_hash of the name: the
+ * loader looks names up by it, and computing it at every load would cost
+ * more than the 4 bytes), then the optional fields v announces:
  *   v >> 4        strtab offset of the name
  *   v & 1         a version follows: u32 LE, non-zero (0 = unversioned
  *                 is spelled by leaving the bit clear)
@@ -137,16 +137,19 @@ struct rmod_header {
  * The run column: for each sites import in order, a ULEB128 r for its
  * first run of sites, and when r & RMOD_RUN_MORE a second ULEB128 r2 for
  * a run of the other kind:
- *   (r >> 2) + 1  sites in the run (so at least one)
+ *   (r >> 3) + 1  sites in the run (so at least one)
+ *   r & 4         wide: the run's gaps after its first site are u16 LE
+ *                 (below), not site numbers
  *   r & 2         PC-relative sites (word += S - base), else absolute
  *                 (word += S)
- *   r & 1         another run follows (r2: the other kind, bit 1 clear)
+ *   r & 1         another run follows (r2: the other kind, bit 0 clear)
  * Counts sit here rather than in SITES so that binding reads one entry
  * per import and never a count per site.  ULEBs are minimal, as in the
  * fixup stream. */
 #define RMOD_RUN_MORE 1u
 #define RMOD_RUN_PCREL 2u
-#define RMOD_RUN_SHIFT 2
+#define RMOD_RUN_WIDE 4u
+#define RMOD_RUN_SHIFT 3
 #define RMOD_IR_VERSION 1u
 #define RMOD_IR_NEED 2u
 #define RMOD_IR_WEAK 4u
@@ -194,7 +197,10 @@ struct rmod_bound {
  *     starts at F + value, and F becomes that offset + 4, so sites imports
  *     come in the order of their first sites; a second run starts at the
  *     import's first site + 4 + value;
- *   - any other site: at the previous site of its run + 4 + value.
+ *   - any other site: at the previous site of its run + 4 + value; in a
+ *     wide run the value is a u16 LE, or 0xffff then a u32 LE of at least
+ *     0xffff (rmod-link makes a run wide when that is no longer: it is
+ *     cheaper to decode when most gaps need two bytes anyway).
  * Sites of different runs may interleave; none may overlap another site,
  * a fixup or the IAT (rm_check_overlap).
  *

@@ -186,8 +186,9 @@ static void cmd_stats(int argc, char **argv)
 		for (int p = 0; p < PH_COUNT; p++)
 			kprintf(" %s=%llu", phase_name(m->kind, p), (unsigned long long)m->ticks[p]);
 		if (m->kind == MOD_RMOD)
-			kprintf(" kind=rmod fixups=%u iat=%u sites=%u lookups=%u size=%u\n",
-				m->n_fixups, m->n_iat, m->n_sites, m->n_lookups, m->rm.mem_size);
+			kprintf(" kind=rmod fixups=%u iat=%u sites=%u imports=%u lookups=%u size=%u\n",
+				m->n_fixups, m->n_iat, m->n_sites, m->rm.nimports, m->n_lookups,
+				m->rm.mem_size);
 		else
 			kprintf(" kind=etrel relocs=%u lookups=%u size=%u\n", m->n_relocs,
 				m->n_lookups, m->rm.mem_size);

@@ -217,6 +217,11 @@ static void table(struct buf *out, uint32_t dir[][2], int t, const struct buf *b
 	buf_put(out, b->p, b->len);
 }
 
+static uint32_t sn_len(uint32_t v)
+{
+	return v < RMOD_SN_TWO ? 1 : v < RMOD_SN_BASE3 ? 2 : v < RMOD_SN_BASE5 ? 3 : 5;
+}
+
 /* A site number (format.h): the shortest of its spellings. */
 static void buf_sn(struct buf *b, uint32_t v)
 {
@@ -307,6 +312,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		v |= (m->version ? RMOD_IR_VERSION : 0) | (m->need != RMOD_NEED_ANY ? RMOD_IR_NEED : 0) |
 		     (m->weak ? RMOD_IR_WEAK : 0) | (m->ns ? RMOD_IR_NS : 0);
 		buf_uleb(&imp, v);
+		buf_u32(&imp, rmod_hash(m->name));
 		if (m->version)
 			buf_u32(&imp, m->version);
 		if (m->need != RMOD_NEED_ANY)
@@ -335,23 +341,47 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 	xfree(fill);
 	uint32_t f = 0;
 	for (size_t j = niat; j < d->nimports; j++) {
-		const struct mod_site *s0 = &d->sites[by_imp[start[j]]];
-		uint32_t n[2] = {0, 0}, first = s0->off;
-		for (size_t k = start[j]; k < start[j + 1]; k++)
-			n[d->sites[by_imp[k]].pcrel != 0]++;
-		int kind = s0->pcrel != 0, other = !kind;
-		buf_uleb(&imp, (n[kind] - 1) << RMOD_RUN_SHIFT | (kind ? RMOD_RUN_PCREL : 0) |
-				       (n[other] ? RMOD_RUN_MORE : 0));
-		if (n[other])
-			buf_uleb(&imp, (n[other] - 1) << RMOD_RUN_SHIFT | (other ? RMOD_RUN_PCREL : 0));
+		uint32_t first = d->sites[by_imp[start[j]]].off;
+		int kind = d->sites[by_imp[start[j]]].pcrel != 0;
+		/* Two passes over the import's sites: its first run (the kind of
+		 * its first site), then the other kind's, if any. */
+		uint32_t n[2] = {0, 0}, wide[2] = {0, 0};
 		for (int pass = 0; pass < 2; pass++) {
-			int want = pass ? other : kind;
+			int want = pass ? !kind : kind;
+			uint32_t cur = 0, narrow = 0, wide16 = 0;
+			for (size_t k = start[j]; k < start[j + 1]; k++) {
+				const struct mod_site *st = &d->sites[by_imp[k]];
+				if ((st->pcrel != 0) != want)
+					continue;
+				if (n[pass]++) { /* a gap: which spelling is shorter? */
+					narrow += sn_len(st->off - cur);
+					wide16 += st->off - cur < 0xffffu ? 2 : 6;
+				}
+				cur = st->off + 4;
+			}
+			wide[pass] = n[pass] > 1 && wide16 <= narrow ? RMOD_RUN_WIDE : 0;
+		}
+		buf_uleb(&imp, (n[0] - 1) << RMOD_RUN_SHIFT | wide[0] | (kind ? RMOD_RUN_PCREL : 0) |
+				       (n[1] ? RMOD_RUN_MORE : 0));
+		if (n[1])
+			buf_uleb(&imp, (n[1] - 1) << RMOD_RUN_SHIFT | wide[1] |
+					       (!kind ? RMOD_RUN_PCREL : 0));
+		for (int pass = 0; pass < 2 && n[pass]; pass++) {
+			int want = pass ? !kind : kind, started = 0;
 			uint32_t cur = pass ? first + 4 : f; /* where the run's first site counts from */
 			for (size_t k = start[j]; k < start[j + 1]; k++) {
 				const struct mod_site *st = &d->sites[by_imp[k]];
 				if ((st->pcrel != 0) != want)
 					continue;
-				buf_sn(&sites, st->off - cur);
+				uint32_t gap = st->off - cur;
+				if (!started++ || !wide[pass]) {
+					buf_sn(&sites, gap);
+				} else if (gap < 0xffffu) {
+					buf_u16(&sites, (uint16_t)gap);
+				} else {
+					buf_u16(&sites, 0xffff);
+					buf_u32(&sites, gap);
+				}
 				cur = st->off + 4;
 			}
 		}

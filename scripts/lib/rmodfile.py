@@ -117,14 +117,16 @@ def read_uleb(b, p):
 
 def imports(b):
     """The import records, in order: dicts with name (strtab offset),
-    version, need (None = any), weak, ns, iat (bound through the IAT), and
+    hash (as stored), version, need (None = any), weak, ns, iat (bound through the IAT), and
     for a sites import runs, its [(count, pcrel), ...] from the run column."""
     io, isz = table(b, "imports")
     niat = (u32(b, H["iat_end"]) - u32(b, H["iat_start"])) // 4
     out, p = [], io
     for i in range(u32(b, H["import_count"])):
         v, p = read_uleb(b, p)
-        r = dict(name=v >> 4, version=0, need=None, weak=bool(v & 4), ns=bool(v & 8), iat=i < niat)
+        r = dict(name=v >> 4, version=0, need=None, weak=bool(v & 4), ns=bool(v & 8), iat=i < niat,
+                 hash=u32(b, p))
+        p += 4
         if v & 1:
             r["version"] = u32(b, p)
             p += 4
@@ -133,10 +135,10 @@ def imports(b):
         out.append(r)
     for r in out[niat:]:
         h, p = read_uleb(b, p)
-        r["runs"] = [((h >> 2) + 1, bool(h & 2))]
+        r["runs"] = [((h >> 3) + 1, bool(h & 2), bool(h & 4))]
         if h & 1:
             h, p = read_uleb(b, p)
-            r["runs"].append(((h >> 2) + 1, bool(h & 2)))
+            r["runs"].append(((h >> 3) + 1, bool(h & 2), bool(h & 4)))
     assert p == io + isz, "import records and runs do not fill their table"
     return out
 
@@ -148,6 +150,7 @@ def encode_imports(recs):
         out += uleb(r["name"] << 4 | (1 if r["version"] else 0) |
                     (2 if r["need"] is not None else 0) | (4 if r["weak"] else 0) |
                     (8 if r.get("ns") else 0))
+        out += struct.pack("<I", r["hash"])
         if r["version"]:
             out += struct.pack("<I", r["version"])
         if r["need"] is not None:
@@ -156,8 +159,10 @@ def encode_imports(recs):
         if r["iat"]:
             continue
         runs = r["runs"]
-        for k, (n, pcrel) in enumerate(runs):
-            out += uleb((n - 1) << 2 | (2 if pcrel else 0) | (1 if k + 1 < len(runs) else 0))
+        for k, run in enumerate(runs):
+            n, pcrel, wide = (tuple(run) + (False,))[:3]
+            out += uleb((n - 1) << 3 | (4 if wide else 0) | (2 if pcrel else 0) |
+                        (1 if k + 1 < len(runs) else 0))
     return bytes(out)
 
 
@@ -199,14 +204,20 @@ def sites(b):
         if r["iat"]:
             continue
         first = None
-        for n, pcrel in r["runs"]:
+        for n, pcrel, wide in r["runs"]:
             v, p = read_sn(b, p)
             off = (f if first is None else first + 4) + v
             if first is None:
                 first, f = off, off + 4
             out.append((off, pcrel, i))
             for _ in range(n - 1):
-                v, p = read_sn(b, p)
+                if wide:
+                    v = struct.unpack_from("<H", b, p)[0]
+                    p += 2
+                    if v == 0xFFFF:
+                        v, p = u32(b, p), p + 4
+                else:
+                    v, p = read_sn(b, p)
                 off += 4 + v
                 out.append((off, pcrel, i))
     assert p == so + ssz, "the site stream is longer than its runs"
@@ -215,8 +226,9 @@ def sites(b):
 
 def encode_sites(recs, ss):
     """The site stream for ss, a list of (offset, pcrel, import index),
-    setting each sites import's runs in recs.  Sites imports must come in
-    the order of their first sites (the only order the stream can say)."""
+    setting each sites import's runs in recs (never wide: the site-number
+    spelling is always valid).  Sites imports must come in the order of
+    their first sites (the only order the stream can say)."""
     out, f = bytearray(), 0
     for i, r in enumerate(recs):
         if r["iat"]:
@@ -225,7 +237,8 @@ def encode_sites(recs, ss):
         assert mine, f"sites import {i} has no site"
         first, kind = mine[0]
         runs = [[o for o, pc in mine if pc == kind], [o for o, pc in mine if pc != kind]]
-        r["runs"] = [(len(rn), kind if k == 0 else not kind) for k, rn in enumerate(runs) if rn]
+        r["runs"] = [(len(rn), kind if k == 0 else not kind, False)
+                     for k, rn in enumerate(runs) if rn]
         for k, rn in enumerate(runs):
             cur = f if k == 0 else first + 4
             for o in rn:
