@@ -1,0 +1,81 @@
+/* The one checked decoder of the symbol stream (table SYMS,
+ * include/rmod/format.h): for validation (names not copied), for the
+ * iterator of modloader/tables.c, the kernel's fault attribution and the
+ * tools (names copied into the caller's buffer). */
+#ifndef RMOD_SYMDEC_H
+#define RMOD_SYMDEC_H
+
+#include <stdint.h>
+
+#include "fxdec.h"
+#include "rmod/format.h"
+
+struct rm_symdec {
+	const uint8_t *p, *end; /* p: the next record */
+	uint32_t cur;  /* end of the previous symbol (the format's cursor) */
+	uint32_t off;  /* the previous symbol's offset: offsets never decrease */
+	uint32_t len;  /* the previous name's length */
+	uint32_t mem;  /* mem_size: every symbol lies in [0, mem) */
+	uint32_t bad;  /* after -1: the offending value (see rm_sym_next) */
+};
+
+static inline void rm_symdec_init(struct rm_symdec *x, const uint8_t *p, uint32_t size,
+				  uint32_t mem)
+{
+	x->p = p;
+	x->end = p + size;
+	x->cur = x->off = x->len = x->bad = 0;
+	x->mem = mem;
+}
+
+/* The next symbol: 1 with *offset, *size and, when name is not 0, the
+ * name in name[0..RMOD_MAX_NAME] (the same buffer on every call: it holds
+ * the previous name the prefix comes from); 0 at the end of the stream;
+ * -1 if malformed, x->p still at the record and x->bad the offending
+ * value: the symbol's offset (out of order or outside [0, mem)), k (longer
+ * than the previous name), the name's length (empty or too long), or 0
+ * (truncated, or a ULEB not minimal). */
+static inline int rm_sym_next(struct rm_symdec *x, uint32_t *offset, uint32_t *size,
+			      char *name)
+{
+	const uint8_t *p = x->p, *end = x->end;
+	uint32_t z, sz, k, n = 0;
+	x->bad = 0;
+	if (p == end)
+		return 0;
+	if (rm_fx_uleb(&p, end, &z) || rm_fx_uleb(&p, end, &sz) || rm_fx_uleb(&p, end, &k))
+		return -1;
+	/* cur <= mem <= RMOD_MAX_MEM: 64 bits hold every sum. */
+	int64_t off = (int64_t)x->cur + ((z & 1) ? -(int64_t)(z >> 1) - 1 : (int64_t)(z >> 1));
+	if (off < (int64_t)x->off || (uint64_t)off + sz > x->mem) {
+		x->bad = (uint32_t)off;
+		return -1;
+	}
+	if (k > x->len) {
+		x->bad = k;
+		return -1;
+	}
+	/* The rest of the name: at most RMOD_MAX_NAME - k bytes, then NUL. */
+	while (p + n < end && p[n] && k + n <= RMOD_MAX_NAME)
+		n++;
+	if (p + n == end)
+		return -1;
+	if (k + n == 0 || k + n > RMOD_MAX_NAME) {
+		x->bad = k + n;
+		return -1;
+	}
+	if (name) {
+		for (uint32_t i = 0; i < n; i++)
+			name[k + i] = (char)p[i];
+		name[k + n] = 0;
+	}
+	x->p = p + n + 1;
+	x->off = (uint32_t)off;
+	x->cur = (uint32_t)off + sz;
+	x->len = k + n;
+	*offset = (uint32_t)off;
+	*size = sz;
+	return 1;
+}
+
+#endif
