@@ -635,9 +635,10 @@ static int check_params(struct rm_module *m, struct rm_diag *d)
 
 /* Symbols: the whole stream decodes (symdec.h), sorted and inside the
  * module memory, and fills its table exactly.  Names are not copied: only
- * their lengths matter here.  RM_E_SYMS with at = the symbol's index, val
- * = its record's byte offset in the table, val2 = what is wrong with it
- * (rm_sym_next's x.bad). */
+ * their lengths matter here.  RM_E_SYMS with at = the symbol's index and
+ * val = what is wrong with it (rm_sym_next's x.bad: its offset, k or name
+ * length), or, for a truncated record or a ULEB not minimal, the
+ * record's byte offset in the table (val2 is always that offset). */
 static int check_syms(struct rm_module *m, struct rm_diag *d)
 {
 	struct rm_symdec x;
@@ -646,8 +647,10 @@ static int check_syms(struct rm_module *m, struct rm_diag *d)
 	rm_symdec_init(&x, m->syms, m->syms_size, m->mem_size);
 	while ((r = rm_sym_next(&x, &off, &size, 0)) > 0)
 		n++;
-	if (r < 0)
-		return fail(d, RM_E_SYMS, n, (uint32_t)(x.p - m->syms), x.bad);
+	if (r < 0) {
+		uint32_t at = (uint32_t)(x.p - m->syms);
+		return fail(d, RM_E_SYMS, n, r == -2 ? x.bad : at, at);
+	}
 	m->nsyms = n;
 	return RM_OK;
 }

@@ -16,7 +16,7 @@ struct rm_symdec {
 	uint32_t off;  /* the previous symbol's offset: offsets never decrease */
 	uint32_t len;  /* the previous name's length */
 	uint32_t mem;  /* mem_size: every symbol lies in [0, mem) */
-	uint32_t bad;  /* after -1: the offending value (see rm_sym_next) */
+	uint32_t bad;  /* after -2: the offending value (see rm_sym_next) */
 };
 
 static inline void rm_symdec_init(struct rm_symdec *x, const uint8_t *p, uint32_t size,
@@ -31,10 +31,11 @@ static inline void rm_symdec_init(struct rm_symdec *x, const uint8_t *p, uint32_
 /* The next symbol: 1 with *offset, *size and, when name is not 0, the
  * name in name[0..RMOD_MAX_NAME] (the same buffer on every call: it holds
  * the previous name the prefix comes from); 0 at the end of the stream;
- * -1 if malformed, x->p still at the record and x->bad the offending
- * value: the symbol's offset (out of order or outside [0, mem)), k (longer
- * than the previous name), the name's length (empty or too long), or 0
- * (truncated, or a ULEB not minimal). */
+ * x->p still at the record: -1 if it is truncated or a ULEB is not
+ * minimal, -2 if it breaks a rule, x->bad the offending value: the
+ * symbol's offset (below the previous one's, or the symbol not inside
+ * [0, mem)), k (longer than the previous name), or the name's length
+ * (0, or over RMOD_MAX_NAME). */
 static inline int rm_sym_next(struct rm_symdec *x, uint32_t *offset, uint32_t *size,
 			      char *name)
 {
@@ -49,11 +50,11 @@ static inline int rm_sym_next(struct rm_symdec *x, uint32_t *offset, uint32_t *s
 	int64_t off = (int64_t)x->cur + ((z & 1) ? -(int64_t)(z >> 1) - 1 : (int64_t)(z >> 1));
 	if (off < (int64_t)x->off || (uint64_t)off + sz > x->mem) {
 		x->bad = (uint32_t)off;
-		return -1;
+		return -2;
 	}
 	if (k > x->len) {
 		x->bad = k;
-		return -1;
+		return -2;
 	}
 	/* The rest of the name: at most RMOD_MAX_NAME - k bytes, then NUL. */
 	while (p + n < end && p[n] && k + n <= RMOD_MAX_NAME)
@@ -62,7 +63,7 @@ static inline int rm_sym_next(struct rm_symdec *x, uint32_t *offset, uint32_t *s
 		return -1;
 	if (k + n == 0 || k + n > RMOD_MAX_NAME) {
 		x->bad = k + n;
-		return -1;
+		return -2;
 	}
 	if (name) {
 		for (uint32_t i = 0; i < n; i++)
