@@ -107,8 +107,9 @@ struct rm_module {
 	uint32_t nneeds;
 	const uint8_t *params;
 	uint32_t nparams;
-	const uint8_t *syms;
-	uint32_t nsyms;
+	const uint8_t *syms;     /* the symbol stream (symdec.h) */
+	uint32_t syms_size;
+	uint32_t nsyms;          /* symbols it encodes (rm_parse counts them) */
 	const uint8_t *bound; /* nimports entries when has_bound */
 	int has_bound;
 	uint32_t bound_size;  /* RMOD_BOUND_SIZE, or RMOD_PREBOUND_SIZE */
@@ -228,12 +229,24 @@ struct rm_import_it {
 void rm_imports_begin(const struct rm_module *m, struct rm_import_it *it);
 int rm_imports_next(const struct rm_module *m, struct rm_import_it *it, struct rm_import *out);
 
+/* Symbols in offset order, from the checked decoder (symdec.h):
+ * rm_syms_begin, then rm_syms_next fills *out and returns 1 per symbol, 0
+ * after the last.  out->name points into the iterator, which holds the
+ * name the next one's prefix comes from: it stays valid until the next
+ * call.  The stream has no index, so this is the only way in. */
+struct rm_sym_it {
+	const uint8_t *p;
+	uint32_t cur, off, len;
+	char name[RMOD_MAX_NAME + 1];
+};
+void rm_syms_begin(const struct rm_module *m, struct rm_sym_it *it);
+int rm_syms_next(const struct rm_module *m, struct rm_sym_it *it, struct rm_sym *out);
+
 /* Table accessors (index < count, checked by rm_parse).  rm_get_import
  * walks the records up to i: use the iterator for a whole table. */
 void rm_get_import(const struct rm_module *m, uint32_t i, struct rm_import *out);
 void rm_get_export(const struct rm_module *m, uint32_t i, struct rm_export *out);
 void rm_get_param(const struct rm_module *m, uint32_t i, struct rm_param *out);
-void rm_get_sym(const struct rm_module *m, uint32_t i, struct rm_sym *out);
 const char *rm_get_need(const struct rm_module *m, uint32_t i);
 
 /* Calls fn for each import site of a module rm_parse accepted, run by

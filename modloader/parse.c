@@ -8,6 +8,7 @@
 #include "fxdec.h"
 #include "impdec.h"
 #include "internal.h"
+#include "symdec.h"
 
 static int fail(struct rm_diag *d, int code, uint32_t at, uint32_t val, uint32_t val2)
 {
@@ -81,7 +82,7 @@ static const uint32_t entsize[RMOD_T_COUNT] = {
 	[RMOD_T_STRTAB] = 1,
 	[RMOD_T_NEEDS] = 4,
 	[RMOD_T_PARAMS] = RMOD_PARAM_SIZE,
-	[RMOD_T_SYMS] = RMOD_SYM_SIZE,
+	[RMOD_T_SYMS] = 1,
 	[RMOD_T_INIT] = 1,
 	[RMOD_T_BOUND] = RMOD_BOUND_SIZE,
 	[RMOD_T_TYPES] = 1,
@@ -96,7 +97,7 @@ static const uint32_t maxcount[RMOD_T_COUNT] = {
 	[RMOD_T_STRTAB] = RMOD_MAX_FILE,
 	[RMOD_T_NEEDS] = RMOD_MAX_NEEDS,
 	[RMOD_T_PARAMS] = RMOD_MAX_PARAMS,
-	[RMOD_T_SYMS] = RMOD_MAX_EXPORTS * 4,
+	[RMOD_T_SYMS] = RMOD_MAX_FILE,
 	[RMOD_T_INIT] = RMOD_MAX_MEM,
 	[RMOD_T_BOUND] = RMOD_MAX_IMPORTS,
 	[RMOD_T_TYPES] = RMOD_MAX_FILE,
@@ -247,7 +248,7 @@ static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d
 	m->params = f + off[RMOD_T_PARAMS];
 	m->nparams = sz[RMOD_T_PARAMS] / RMOD_PARAM_SIZE;
 	m->syms = f + off[RMOD_T_SYMS];
-	m->nsyms = sz[RMOD_T_SYMS] / RMOD_SYM_SIZE;
+	m->syms_size = sz[RMOD_T_SYMS]; /* nsyms: check_syms counts them */
 	m->bound = f + off[RMOD_T_BOUND];
 	/* A prebound module says what every import is bound to. */
 	if ((sz[RMOD_T_BOUND] || (m->flags & RMOD_F_PREBOUND && m->nimports)) &&
@@ -263,8 +264,8 @@ static int check_tables(const uint8_t *f, struct rm_module *m, struct rm_diag *d
 	}
 	if (m->strtab_size == 0 || m->strtab[m->strtab_size - 1] != 0 || m->strtab[0] != 0)
 		return fail(d, RM_E_STRING, off[RMOD_T_STRTAB], m->strtab_size, 0);
-	if (((m->flags & RMOD_F_HAS_SYMS) != 0) != (m->nsyms != 0))
-		return fail(d, RM_E_SYMS, RMOD_H_FLAGS, m->flags, m->nsyms);
+	if (((m->flags & RMOD_F_HAS_SYMS) != 0) != (m->syms_size != 0))
+		return fail(d, RM_E_SYMS, RMOD_H_FLAGS, m->flags, m->syms_size);
 	return RM_OK;
 }
 
@@ -522,19 +523,25 @@ static int check_params(struct rm_module *m, struct rm_diag *d)
 	return RM_OK;
 }
 
+/* Symbols: the whole stream decodes (symdec.h), sorted and inside the
+ * module memory, and fills its table exactly.  Names are not copied: only
+ * their lengths matter here.  RM_E_SYMS with at = the symbol's index and
+ * val = what is wrong with it (rm_sym_next's x.bad: its offset, k or name
+ * length), or, for a truncated record or a ULEB not minimal, the
+ * record's byte offset in the table (val2 is always that offset). */
 static int check_syms(struct rm_module *m, struct rm_diag *d)
 {
-	/* Hot for big modules: one pass, 32-bit compares only.  The strtab
-	 * ends with NUL, so an in-range name is terminated. */
-	const uint8_t *e = m->syms;
-	uint32_t prev = 0, nstr = m->strtab_size, mem = m->mem_size;
-	for (uint32_t i = 0; i < m->nsyms; i++, e += RMOD_SYM_SIZE) {
-		uint32_t off = rm_le32(e), size = rm_le32(e + 4), name = rm_le32(e + 8);
-		if (name >= nstr || !m->strtab[name] || off < prev || size > mem ||
-		    off > mem - size)
-			return fail(d, RM_E_SYMS, i, off, prev);
-		prev = off;
+	struct rm_symdec x;
+	uint32_t off, size, n = 0;
+	int r;
+	rm_symdec_init(&x, m->syms, m->syms_size, m->mem_size);
+	while ((r = rm_sym_next(&x, &off, &size, 0)) > 0)
+		n++;
+	if (r < 0) {
+		uint32_t at = (uint32_t)(x.p - m->syms);
+		return fail(d, RM_E_SYMS, n, r == -2 ? x.bad : at, at);
 	}
+	m->nsyms = n;
 	return RM_OK;
 }
 

@@ -2,6 +2,7 @@
 #include "impdec.h"
 #include "loader.h"
 #include "internal.h"
+#include "symdec.h"
 
 void rm_imports_begin(const struct rm_module *m, struct rm_import_it *it)
 {
@@ -73,12 +74,23 @@ void rm_get_param(const struct rm_module *m, uint32_t i, struct rm_param *out)
 	out->size = rm_le32(e + 16);
 }
 
-void rm_get_sym(const struct rm_module *m, uint32_t i, struct rm_sym *out)
+void rm_syms_begin(const struct rm_module *m, struct rm_sym_it *it)
 {
-	const uint8_t *e = m->syms + RMOD_SYM_SIZE * i;
-	out->offset = rm_le32(e);
-	out->size = rm_le32(e + 4);
-	out->name = m->strtab + rm_le32(e + 8);
+	it->p = m->syms;
+	it->cur = it->off = it->len = 0;
+	it->name[0] = 0;
+}
+
+int rm_syms_next(const struct rm_module *m, struct rm_sym_it *it, struct rm_sym *out)
+{
+	/* The decoder's state lives in the iterator between calls. */
+	struct rm_symdec x = {it->p, m->syms + m->syms_size, it->cur, it->off, it->len,
+			      m->mem_size, 0};
+	if (rm_sym_next(&x, &out->offset, &out->size, it->name) <= 0)
+		return 0;
+	it->p = x.p, it->cur = x.cur, it->off = x.off, it->len = x.len;
+	out->name = it->name;
+	return 1;
 }
 
 const char *rm_get_need(const struct rm_module *m, uint32_t i)

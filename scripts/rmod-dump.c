@@ -222,6 +222,11 @@ static void print_text(const char *path, const struct rm_module *m, const struct
 		}
 	}
 	printf("\nSymbols: %u%s\n", m->nsyms, m->nsyms ? "" : " (stripped)");
+	struct rm_sym_it it;
+	struct rm_sym s;
+	rm_syms_begin(m, &it);
+	while (rm_syms_next(m, &it, &s))
+		printf("  0x%08x %-6u %s\n", s.offset, s.size, s.name);
 }
 
 static void print_json(const char *path, const struct rm_module *m, const struct offs *fx,
@@ -316,7 +321,16 @@ static void print_json(const char *path, const struct rm_module *m, const struct
 		js(p.desc);
 		printf("}");
 	}
-	printf("], \"nsyms\": %u}\n", m->nsyms);
+	printf("], \"nsyms\": %u, \"syms\": [", m->nsyms);
+	struct rm_sym_it it;
+	struct rm_sym s;
+	rm_syms_begin(m, &it);
+	for (uint32_t i = 0; rm_syms_next(m, &it, &s); i++) {
+		printf("%s{\"name\": ", i ? ", " : "");
+		js(s.name);
+		printf(", \"offset\": %u, \"size\": %u}", s.offset, s.size);
+	}
+	printf("]}\n");
 }
 
 int main(int argc, char **argv)

@@ -35,7 +35,9 @@ CLASSES = sorted("""
     imports_unsorted pref_base_unaligned pref_base_wraps prebound_with_plain_bound
     site_count_mismatch site_number_not_minimal site_overlaps_fixup site_past_end
     site_runs_same_kind sites_overlap string_out_of_range
-    syms_unsorted table_past_end table_size_not_multiple tables_overlap trailing_bytes
+    syms_name_empty syms_name_too_long syms_past_memory syms_prefix_too_long syms_truncated
+    syms_uleb_not_minimal syms_unsorted syms_without_flag
+    table_past_end table_size_not_multiple tables_overlap trailing_bytes
     trunc_exports trunc_fixups trunc_header trunc_image trunc_imports trunc_last_byte
     trunc_strtab types_blob_size types_export_count types_root_outside types_short
     types_unterminated unaligned_layout unknown_flag unresolved_import unterminated_strings

@@ -39,7 +39,7 @@ enum rmod_table {
 	RMOD_T_STRTAB = 5,  /* NUL-terminated strings; offset 0 is "" */
 	RMOD_T_NEEDS = 6,   /* u32 strtab offsets: provider module names */
 	RMOD_T_PARAMS = 7,  /* struct rmod_param[] */
-	RMOD_T_SYMS = 8,    /* struct rmod_sym[], sorted by offset */
+	RMOD_T_SYMS = 8,    /* symbol stream, sorted by offset, see below */
 	RMOD_T_INIT = 9,    /* file-backed init-only bytes, placed at init_start */
 	RMOD_T_BOUND = 10,  /* struct rmod_bound[], one per import, or absent */
 	RMOD_T_TYPES = 11,  /* ABI type texts for rmod-abi; optional, never loaded */
@@ -255,13 +255,20 @@ struct rmod_param {
 };
 #define RMOD_PARAM_SIZE 20u
 
-/* struct rmod_sym, 12 bytes: a compact symbol table for attribution. */
-struct rmod_sym {
-	uint32_t offset; /* image offset */
-	uint32_t size;
-	uint32_t name; /* strtab offset */
-};
-#define RMOD_SYM_SIZE 12u
+/* The symbol stream (table SYMS), for fault attribution: a byte stream
+ * of records in offset order (equal offsets in name order), decoded to
+ * the end of the table; its size, not a header field, says where the
+ * records end.  A cursor e (end of the previous symbol: its offset + size)
+ * starts at 0, and the previous name starts empty.  Each record is
+ *   ULEB128 z      zigzag of d = offset - e (signed: symbols may overlap),
+ *                  z = (d << 1) ^ (d >> 31), so d = (z >> 1) ^ -(z & 1)
+ *   ULEB128 size
+ *   ULEB128 k      the name starts with the previous name's first k
+ *                  bytes (k <= the previous name's length)
+ *   bytes, NUL     the rest of the name
+ * The name (1 to RMOD_MAX_NAME bytes) is not in STRTAB.  Offsets never
+ * decrease, and [offset, offset + size) lies in [0, mem_size).  ULEBs
+ * are minimal, as in the fixup stream. */
 
 /* The base-fixup stream.
  *

@@ -4,6 +4,7 @@
 
 #include <elf.h>
 #include <libelf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -280,6 +281,12 @@ void elf_metadata(struct elf_file *f, const struct conv_opts *o, struct mod_desc
 		    s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE ||
 		    !elf_sec_is_alloc(f, s.st_shndx) || s.st_value + s.st_size > d->mem_size)
 			continue;
+		if (strlen(n) > RMOD_MAX_NAME) { /* the SYMS stream cannot name it */
+			fprintf(stderr, "%s: note: symbol '%.40s...' (%zu bytes) left out of the "
+				"symbol table: names have at most %u bytes\n",
+				progname, n, strlen(n), RMOD_MAX_NAME);
+			continue;
+		}
 		d->syms = xrealloc(d->syms, (d->nsyms + 1) * sizeof(*d->syms));
 		d->syms[d->nsyms++] =
 			(struct mod_sym){xstrdup(n), (uint32_t)s.st_value, (uint32_t)s.st_size};

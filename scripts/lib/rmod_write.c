@@ -155,6 +155,29 @@ static void check_name(const char *what, const char *n)
 		    len > 40 ? "..." : "", len, RMOD_MAX_NAME);
 }
 
+/* The symbol stream (format.h, SYMS) for syms, already in offset order:
+ * offsets as zigzag deltas from the end of the previous symbol, names
+ * front-coded against the previous name, inline (not in strtab). */
+static void encode_syms(struct buf *out, const struct mod_sym *syms, size_t n)
+{
+	uint32_t cur = 0;
+	const char *prev = "";
+	for (size_t i = 0; i < n; i++) {
+		const struct mod_sym *s = &syms[i];
+		check_name("symbol", s->name);
+		int32_t delta = (int32_t)(s->offset - cur);
+		uint32_t k = 0;
+		while (prev[k] && prev[k] == s->name[k])
+			k++;
+		buf_uleb(out, ((uint32_t)delta << 1) ^ (uint32_t)(delta >> 31));
+		buf_uleb(out, s->size);
+		buf_uleb(out, k);
+		buf_put(out, s->name + k, strlen(s->name + k) + 1);
+		cur = s->offset + s->size;
+		prev = s->name;
+	}
+}
+
 static int cmp_name_index(const void *a, const void *b)
 {
 	const struct mod_import *const *x = a, *const *y = b;
@@ -419,11 +442,7 @@ void rmod_write(struct mod_desc *d, struct buf *out)
 		buf_u32(&params, p->size);
 	}
 	sort(d->syms, d->nsyms, sizeof(*d->syms), cmp_sym);
-	for (size_t i = 0; i < d->nsyms; i++) {
-		buf_u32(&syms, d->syms[i].offset);
-		buf_u32(&syms, d->syms[i].size);
-		buf_u32(&syms, strtab_add(&st, d->syms[i].name));
-	}
+	encode_syms(&syms, d->syms, d->nsyms);
 	check_name("module", d->name);
 	uint32_t name = strtab_add(&st, d->name), desc = strtab_add(&st, d->desc ? d->desc : "");
 

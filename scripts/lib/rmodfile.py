@@ -1,6 +1,6 @@
 """The .rmod file layout for Python (include/rmod/format.h): reading and
-patching headers, tables, fixup streams, import records and site streams;
-used by scripts/gen-malformed and the tests."""
+patching headers, tables, fixup streams, import records, site streams
+and symbol streams; used by scripts/gen-malformed and the tests."""
 import struct
 
 VERSION = 2
@@ -273,3 +273,40 @@ def replace_table(b, t, data):
     b += data
     put32(b, H["file_size"], len(b))
     return b
+
+
+def zigzag(d):
+    """The zigzag code of a signed 32-bit delta (symbol offsets)."""
+    return ((d << 1) ^ (d >> 31)) & 0xFFFFFFFF
+
+
+def syms(b):
+    """The symbol stream (table SYMS) decoded: a list of (offset, size,
+    name bytes) in table order.  It trusts the stream (malformed ones are
+    the loader's to refuse)."""
+    yo, ysz = table(b, "syms")
+    out, p, cur, prev = [], yo, 0, b""
+    while p < yo + ysz:
+        z, p = read_uleb(b, p)
+        size, p = read_uleb(b, p)
+        k, p = read_uleb(b, p)
+        end = b.index(b"\0", p)
+        name = prev[:k] + bytes(b[p:end])
+        p = end + 1
+        off = cur + ((z >> 1) ^ -(z & 1))
+        out.append((off, size, name))
+        cur, prev = off + size, name
+    return out
+
+
+def encode_syms(ss):
+    """The symbol stream for ss, a list of (offset, size, name bytes) in
+    the order given (a test may give a bad order on purpose)."""
+    out, cur, prev = bytearray(), 0, b""
+    for off, size, name in ss:
+        k = 0
+        while k < min(len(prev), len(name)) and prev[k] == name[k]:
+            k += 1
+        out += uleb(zigzag(off - cur)) + uleb(size) + uleb(k) + name[k:] + b"\0"
+        cur, prev = off + size, name
+    return bytes(out)

@@ -242,10 +242,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct rm_param x;
 		rm_get_param(&m, i, &x);
 	}
-	for (uint32_t i = 0; i < m.nsyms; i++) {
-		struct rm_sym x;
-		rm_get_sym(&m, i, &x);
+	/* The iterator walks exactly the symbols rm_parse counted, each named
+	 * and inside the module memory, in offset order. */
+	struct rm_sym_it sit;
+	struct rm_sym sx;
+	uint32_t ns = 0, last = 0;
+	rm_syms_begin(&m, &sit);
+	while (rm_syms_next(&m, &sit, &sx)) {
+		size_t len = strlen(sx.name);
+		if (len == 0 || len > RMOD_MAX_NAME || sx.offset < last ||
+		    (uint64_t)sx.offset + sx.size > m.mem_size)
+			abort();
+		last = sx.offset;
+		ns++;
 	}
+	if (ns != m.nsyms)
+		abort();
 	for (uint32_t i = 0; i < m.nneeds; i++)
 		(void)rm_get_need(&m, i);
 	return 0;
