@@ -55,15 +55,15 @@ static inline __attribute__((always_inline)) int rm_sym_next(struct rm_symdec *x
 							   char *name)
 {
 	const uint8_t *p = x->p, *end = x->end;
-	uint32_t z, sz, k, n = 0;
+	uint32_t z, sz, k, n;
 	x->bad = 0;
 	if (p == end)
 		return 0;
-	if (end - p > 3 && !((p[0] | p[1] | p[2]) & 0x80)) { /* the common short record */
-		z = p[0], sz = p[1], k = p[2];
-		p += 3;
+	if (end - p > 4 && !((p[0] | p[1] | p[2] | p[3]) & 0x80)) { /* the common short record */
+		z = p[0], sz = p[1], k = p[2], n = p[3];
+		p += 4;
 	} else if (rm_sym_uleb(&p, end, &z) || rm_sym_uleb(&p, end, &sz) ||
-		   rm_sym_uleb(&p, end, &k)) {
+		   rm_sym_uleb(&p, end, &k) || rm_sym_uleb(&p, end, &n)) {
 		return -1;
 	}
 	/* In 32 bits: off <= cur <= mem <= RMOD_MAX_MEM here.  A backward
@@ -91,25 +91,20 @@ static inline __attribute__((always_inline)) int rm_sym_next(struct rm_symdec *x
 		x->bad = k;
 		return -2;
 	}
-	/* The rest of the name: at most RMOD_MAX_NAME - k bytes, then NUL. */
-	const uint8_t *q = p, *lim = end;
-	if ((uint32_t)(end - p) > RMOD_MAX_NAME - k + 1)
-		lim = p + (RMOD_MAX_NAME - k + 1);
-	while (q < lim && *q)
-		q++;
-	n = (uint32_t)(q - p);
-	if (q == end)
-		return -1;
-	if (k + n == 0 || k + n > RMOD_MAX_NAME) {
+	/* The rest of the name: n bytes, counted, so that validation never
+	 * scans them (a NUL among them only shortens the name tools print). */
+	if (n > RMOD_MAX_NAME || k + n == 0 || k + n > RMOD_MAX_NAME) {
 		x->bad = k + n;
 		return -2;
 	}
+	if ((uint32_t)(end - p) < n)
+		return -1;
 	if (name) {
 		for (uint32_t i = 0; i < n; i++)
 			name[k + i] = (char)p[i];
 		name[k + n] = 0;
 	}
-	x->p = p + n + 1;
+	x->p = p + n;
 	x->off = off;
 	x->cur = off + sz;
 	x->len = k + n;

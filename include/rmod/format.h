@@ -265,7 +265,9 @@ struct rmod_param {
  *   ULEB128 size
  *   ULEB128 k      the name starts with the previous name's first k
  *                  bytes (k <= the previous name's length)
- *   bytes, NUL     the rest of the name
+ *   ULEB128 n      the length of the rest of the name
+ *   n bytes        the rest of the name (counted, so that validation
+ *                  never scans it; a NUL in it only shortens what is shown)
  * The name (1 to RMOD_MAX_NAME bytes) is not in STRTAB.  Offsets never
  * decrease, and [offset, offset + size) lies in [0, mem_size).  ULEBs
  * are minimal, as in the fixup stream. */

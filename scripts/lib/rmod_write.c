@@ -172,7 +172,8 @@ static void encode_syms(struct buf *out, const struct mod_sym *syms, size_t n)
 		buf_uleb(out, ((uint32_t)delta << 1) ^ (uint32_t)(delta >> 31));
 		buf_uleb(out, s->size);
 		buf_uleb(out, k);
-		buf_put(out, s->name + k, strlen(s->name + k) + 1);
+		buf_uleb(out, (uint32_t)strlen(s->name + k));
+		buf_put(out, s->name + k, strlen(s->name + k));
 		cur = s->offset + s->size;
 		prev = s->name;
 	}

@@ -290,9 +290,9 @@ def syms(b):
         z, p = read_uleb(b, p)
         size, p = read_uleb(b, p)
         k, p = read_uleb(b, p)
-        end = b.index(b"\0", p)
-        name = prev[:k] + bytes(b[p:end])
-        p = end + 1
+        n, p = read_uleb(b, p)
+        name = prev[:k] + bytes(b[p:p + n])
+        p += n
         off = cur + ((z >> 1) ^ -(z & 1))
         out.append((off, size, name))
         cur, prev = off + size, name
@@ -307,6 +307,6 @@ def encode_syms(ss):
         k = 0
         while k < min(len(prev), len(name)) and prev[k] == name[k]:
             k += 1
-        out += uleb(zigzag(off - cur)) + uleb(size) + uleb(k) + name[k:] + b"\0"
+        out += uleb(zigzag(off - cur)) + uleb(size) + uleb(k) + uleb(len(name) - k) + name[k:]
         cur, prev = off + size, name
     return bytes(out)
