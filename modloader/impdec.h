@@ -255,4 +255,25 @@ static inline __attribute__((always_inline)) uint32_t rm_uleb_fast(const uint8_t
 	return v;
 }
 
+/* A record of a table rm_parse accepted, without checks: for the
+ * accessors (rm_imports_next), which resolution calls per import; the fuzz
+ * oracle checks it against rm_irec_next. */
+static inline __attribute__((always_inline)) void rm_irec_fast(const uint8_t **pp,
+							     struct rm_irec *r)
+{
+	const uint8_t *p = *pp;
+	uint32_t v = rm_uleb_fast(&p);
+	r->name = v >> RMOD_IR_SHIFT;
+	r->flags = (v & RMOD_IR_WEAK ? RMOD_IMPORT_WEAK : 0) | (v & RMOD_IR_NS ? RMOD_IMPORT_F_NS : 0);
+	r->hash = rm_le32(p);
+	p += 4;
+	r->version = 0;
+	if (v & RMOD_IR_VERSION) {
+		r->version = rm_le32(p);
+		p += 4;
+	}
+	r->need = v & RMOD_IR_NEED ? rm_uleb_fast(&p) : RMOD_NEED_ANY;
+	*pp = p;
+}
+
 #endif

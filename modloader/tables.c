@@ -14,8 +14,9 @@ int rm_imports_next(const struct rm_module *m, struct rm_import_it *it, struct r
 {
 	struct rm_irec r;
 	uint32_t i = it->i;
-	if (i >= m->nimports || rm_irec_next(&it->p, m->imports + m->imports_size, &r))
+	if (i >= m->nimports)
 		return 0;
+	rm_irec_fast(&it->p, &r); /* rm_parse checked every record */
 	it->i++;
 	out->name = m->strtab + r.name;
 	out->hash = r.hash;

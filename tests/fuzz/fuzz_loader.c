@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "impdec.h"
 #include "loader.h"
 
 static int resolve(void *ctx, const struct rm_module *m, const struct rm_import *imp,
@@ -229,9 +230,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct rm_import_it it;
 	struct rm_import x;
 	uint32_t ni = 0;
+	const uint8_t *cp = m.imports, *cend = m.imports + m.imports_size;
 	rm_imports_begin(&m, &it);
-	while (rm_imports_next(&m, &it, &x))
+	while (rm_imports_next(&m, &it, &x)) {
+		/* The accessor's unchecked records against the checked decoder. */
+		struct rm_irec r;
+		if (rm_irec_next(&cp, cend, &r) || cp != it.p || m.strtab + r.name != x.name ||
+		    r.hash != x.hash || r.version != x.version || r.flags != x.flags ||
+		    r.need != x.need)
+			abort();
 		ni++;
+	}
 	if (ni != m.nimports)
 		abort(); /* the accessor and rm_parse disagree */
 	for (uint32_t i = 0; i < m.nexports; i++) {
