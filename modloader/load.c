@@ -69,7 +69,7 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 		      void *ctx, uint32_t *addrs, struct rm_diag *d)
 {
 	const struct rm_symbol *const *v = 0;
-	const uint8_t *e = m->imports, *end = e + m->imports_size;
+	const uint8_t *e = m->imports;
 	const uint8_t *b = m->has_bound && table_fn ? m->bound : 0;
 	uint32_t stamp = 0, n = 0, nimports = m->nimports;
 	rm_diag_clear(d);
@@ -79,7 +79,8 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 	uint32_t ei = 0, bsize = m->bound_size;
 	for (uint32_t i = 0; i < nimports; i++) {
 		if (b) {
-			const uint8_t *be = b + bsize * i;
+			const uint8_t *be = b;
+			b += bsize;
 			uint32_t st = rm_le32(be), hint = rm_le32(be + 4);
 			if (st != stamp) { /* a new provider table: ask once */
 				stamp = st;
@@ -100,7 +101,7 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 		}
 		for (; ei < i; ei++) {
 			struct rm_irec r;
-			rm_irec_next(&ri, end, &r); /* rm_parse accepted every record */
+			rm_irec_fast(&ri, &r); /* rm_parse accepted every record */
 		}
 		int rc = resolve_slow(m, i, ri, fn, ctx, &addrs[i], d);
 		if (rc)
@@ -153,7 +154,7 @@ static __attribute__((noinline)) const uint8_t *bind_second(const uint8_t *p, ui
 }
 
 /* The sites, run by run (impdec.h's format, decoded without checks:
- * rm_parse and rm_check_overlap accepted it).  A run adds one value to
+ * rm_parse and rm_check_layout accepted it).  A run adds one value to
  * each of its words: its import's address, less pre (what a prelinked
  * image already holds for it) and, when PC-relative, less sub.  Inlined
  * twice so that the plain case carries no prebound test. */

@@ -2,8 +2,8 @@
  *
  * Freestanding: no libc, no allocation.  The caller owns every buffer;
  * the core only reads the file and writes the destination it is given.
- * Validation is rm_parse() and, for a module with import sites,
- * rm_check_overlap() (which needs a bitmap from the caller): together
+ * Validation is rm_parse() and rm_check_layout() (which needs a bitmap
+ * from the caller when the module has import sites): together
  * they check the whole file before anything is written, so a file they
  * accept can be placed, rebased and bound without further failure except
  * in rm_resolve(), which runs before the first write too.
@@ -256,13 +256,16 @@ const char *rm_get_need(const struct rm_module *m, uint32_t i);
 typedef void (*rm_site_fn)(void *ctx, uint32_t offset, int pcrel, uint32_t import);
 void rm_walk_sites(const struct rm_module *m, rm_site_fn fn, void *ctx);
 
-/* The rest of validation for a module with sites: no site overlaps
- * another or a fixup.  Sites come per import, so the check marks them in
- * a bitmap of the module's memory, which the caller provides:
- * rm_overlap_scratch(m) bytes (0 when there is no site: then no call is
- * needed), any content.  RM_E_SITE_OVERLAP, at = site or fixup number. */
-uint32_t rm_overlap_scratch(const struct rm_module *m);
-int rm_check_overlap(const struct rm_module *m, uint32_t *bits, struct rm_diag *d);
+/* The rest of validation, for a module with sites (rm_layout_scratch(m)
+ * > 0): its base fixups (rm_parse checks them only when there is no site,
+ * so that they are walked once) and that no site overlaps another site or
+ * a fixup.  Sites come per import, so the check marks them in a bitmap of
+ * the module's memory, which the caller provides: rm_layout_scratch(m)
+ * bytes, any content.  Skipping it leaves the fixups unchecked: every
+ * loader calls it.  RM_E_SITE_OVERLAP (at = site or fixup number) and the
+ * fixup codes. */
+uint32_t rm_layout_scratch(const struct rm_module *m);
+int rm_check_layout(const struct rm_module *m, uint32_t *bits, struct rm_diag *d);
 
 /* Calls fn for each fixup offset of a module rm_parse accepted, in order,
  * from the checked decoder (fxdec.h).  For tools, the kernel's shell and

@@ -12,11 +12,7 @@
 
 static int fail(struct rm_diag *d, int code, uint32_t at, uint32_t val, uint32_t val2)
 {
-	d->code = code;
-	d->at = at;
-	d->val = val;
-	d->val2 = val2;
-	return code;
+	return rm_fail(d, code, at, val, val2);
 }
 
 /* A string reference: offset inside strtab; strtab ends with NUL (checked
@@ -47,21 +43,6 @@ static int next_str_ok(const struct rm_module *m, uint32_t off, uint32_t maxlen,
 		n++;
 	*next = n + 1;
 	return str_ok(m, n + 1, maxlen, 0);
-}
-
-/* A patchable word must lie in file-backed bytes: the image, or the
- * init region's file-backed part. */
-static int word_ok(const struct rm_module *m, uint32_t off)
-{
-	uint64_t end = (uint64_t)off + 4;
-	return end <= m->image_size ||
-	       (off >= m->init_start && end <= (uint64_t)m->init_start + m->init_image_size);
-}
-
-/* Does the word at off touch the IAT?  An empty IAT touches nothing. */
-static int in_iat(const struct rm_module *m, uint32_t off)
-{
-	return m->iat_start < m->iat_end && (uint64_t)off + 4 > m->iat_start && off < m->iat_end;
 }
 
 static int str_cmp(const char *a, const char *b)
@@ -351,7 +332,7 @@ static int check_imports(struct rm_module *m, struct rm_diag *d)
 /* Sites: the run column and the site stream well formed and used up
  * together, site_count sites, each inside the file-backed image and
  * outside the IAT.  That every sites import has a site holds by
- * construction (a run has at least one); overlaps are rm_check_overlap's. */
+ * construction (a run has at least one); overlaps are rm_check_layout's. */
 static int check_sites(struct rm_module *m, struct rm_diag *d)
 {
 	struct rm_sitedec x;
@@ -362,9 +343,9 @@ static int check_sites(struct rm_module *m, struct rm_diag *d)
 	while ((r = rm_site_next(&x, &off, &pc)) > 0) {
 		if (n == m->nsites)
 			return fail(d, RM_E_IMPORT, n, n + 1, m->nsites);
-		if (!word_ok(m, off))
+		if (!rm_word_ok(m, off))
 			return fail(d, RM_E_SITE_RANGE, n, off, m->image_size);
-		if (in_iat(m, off))
+		if (rm_in_iat(m, off))
 			return fail(d, RM_E_SITE_OVERLAP, n, off, m->iat_start);
 		n++;
 	}
@@ -377,94 +358,6 @@ static int check_sites(struct rm_module *m, struct rm_diag *d)
 			    m->imports_size);
 	if (x.p != x.end)
 		return fail(d, RM_E_IMPORT, n, (uint32_t)(x.p - m->sites), m->sites_size);
-	return RM_OK;
-}
-
-/* Fixup validation takes the stream a command at a time (fxdec.h): a
- * command covers a span of words, and when the span lies in one
- * file-backed range and does not touch the IAT, every fixup in it is
- * valid, so the cost is per command, not per fixup.  Otherwise each
- * fixup of the command is checked on its own.  All in 32 bits: the
- * decoder keeps offsets below 2^32.  Sites are rm_check_overlap's. */
-struct fxcheck {
-	const struct rm_module *m;
-	struct rm_diag *d;
-	uint32_t count; /* fixups accepted so far */
-	uint32_t ia, ib; /* the IAT, or [0, 0) when it is empty */
-	uint32_t is, ie; /* the init region's file-backed part */
-};
-
-static int one_fixup(struct fxcheck *c, uint32_t o)
-{
-	const struct rm_module *m = c->m;
-	if (!word_ok(m, o))
-		return fail(c->d, RM_E_FIXUP_RANGE, c->count, o, m->image_size);
-	if (in_iat(m, o))
-		return fail(c->d, RM_E_FIXUP_IAT, c->count, o, m->iat_start);
-	if (++c->count > m->fixup_count)
-		return fail(c->d, RM_E_FIXUP_COUNT, c->count, c->count, m->fixup_count);
-	return RM_OK;
-}
-
-/* The command at p (cursor cur) did not pass the quick test.  Decode it
- * again here, off the hot path: its span may lie in the init region's
- * file-backed part, or else each of its fixups is checked. */
-static __attribute__((noinline)) int slow_command(struct fxcheck *c, const uint8_t *p,
-						  uint32_t cur)
-{
-	const struct rm_module *m = c->m;
-	struct rm_fxdec x;
-	struct rm_fxcmd k = {0};
-	uint32_t o;
-	int rc;
-	x.p = x.begin = p, x.end = m->fixups + m->fixups_size, x.cur = cur;
-	if (rm_fx_cmd(&x, &k) != 1) /* decoded once already: cannot happen */
-		return fail(c->d, RM_E_FIXUP_ENCODING, (uint32_t)(p - m->fixups), 0, 0);
-	if (k.lo >= c->is && k.hi <= c->ie && (k.hi <= c->ia || k.lo >= c->ib)) {
-		if (k.count > m->fixup_count - c->count)
-			return fail(c->d, RM_E_FIXUP_COUNT, c->count, c->count + k.count,
-				    m->fixup_count);
-		c->count += k.count;
-		return RM_OK;
-	}
-	k.k = k.i = 0;
-	while ((rc = rm_fx_fixup(&k, &o)) > 0)
-		if ((rc = one_fixup(c, o)))
-			return rc;
-	/* Only a fixup far past every image stops the expansion. */
-	return rc ? fail(c->d, RM_E_FIXUP_RANGE, c->count, RM_FX_PAST, m->image_size) : RM_OK;
-}
-
-static int check_fixups(struct rm_module *m, struct rm_diag *d)
-{
-	struct fxcheck c = {m, d, 0, 0, 0, m->init_start, m->init_start + m->init_image_size};
-	struct rm_fxdec x;
-	struct rm_fxcmd k; /* never leaves this loop, so it lives in registers */
-	const uint32_t image = m->image_size, total = m->fixup_count;
-	uint32_t ia = 0, ib = 0;
-	int r, rc;
-	if (m->iat_start < m->iat_end)
-		c.ia = ia = m->iat_start, c.ib = ib = m->iat_end;
-	/* x.c is rm_fxdec_next's, unused here: no need to clear it. */
-	x.p = x.begin = m->fixups, x.end = m->fixups + m->fixups_size, x.cur = 0;
-	for (;;) {
-		const uint8_t *p = x.p;
-		uint32_t cur = x.cur;
-		if ((r = rm_fx_cmd(&x, &k)) <= 0)
-			break;
-		/* The quick test: in the file-backed image, clear of the IAT,
-		 * and the count allows it. */
-		if (k.hi <= image && (k.hi <= ia || k.lo >= ib) && k.count <= total - c.count) {
-			c.count += k.count;
-			continue;
-		}
-		if ((rc = slow_command(&c, p, cur)))
-			return rc;
-	}
-	if (r < 0)
-		return fail(d, RM_E_FIXUP_ENCODING, (uint32_t)(x.p - m->fixups), k.v, 0);
-	if (c.count != total)
-		return fail(d, RM_E_FIXUP_COUNT, c.count, c.count, total);
 	return RM_OK;
 }
 
@@ -557,7 +450,7 @@ int rm_parse(const void *file, size_t size, unsigned flags, struct rm_module *m,
 	    (rc = check_meta(f, m, d)) ||
 	    (rc = check_imports(m, d)) ||
 	    (rc = check_sites(m, d)) ||
-	    (rc = check_fixups(m, d)) ||
+	    (rc = m->nsites ? RM_OK : rm_check_fixups(m, 0, d)) ||
 	    (rc = check_exports(m, d)) ||
 	    (rc = check_params(m, d)) ||
 	    (rc = check_syms(m, d)))

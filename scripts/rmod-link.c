@@ -544,7 +544,7 @@ int main(int argc, char **argv)
 	struct rm_diag dg;
 	uint32_t *bits = NULL;
 	if (rm_parse(file.p, file.len, 0, &m, &dg) ||
-	    rm_check_overlap(&m, bits = xcalloc(rm_overlap_scratch(&m) + 4, 1), &dg))
+	    rm_check_layout(&m, bits = xcalloc(rm_layout_scratch(&m) + 4, 1), &dg))
 		die("internal error: produced an invalid module: %s (%s) at 0x%x (value 0x%x, "
 		    "0x%x)",
 		    rm_strerror(dg.code), rm_errname(dg.code), dg.at, dg.val, dg.val2);

@@ -202,7 +202,7 @@ struct rmod_bound {
  *     0xffff (rmod-link makes a run wide when that is no longer: it is
  *     cheaper to decode when most gaps need two bytes anyway).
  * Sites of different runs may interleave; none may overlap another site,
- * a fixup or the IAT (rm_check_overlap).
+ * a fixup or the IAT (rm_check_layout).
  *
  * A site number is 1, 2, 3 or 5 bytes, by its first byte b (byte values
  * tuned on Linux's modules, where most gaps are under a few kilobytes):

@@ -68,16 +68,16 @@ static int rmod_open(struct load *l)
 		return -1;
 	}
 	phase_step(&l->clk, "alloc-scratch");
-	uint32_t *addrs = 0, *bits = 0, nbits = rm_overlap_scratch(&l->rm);
+	uint32_t *addrs = 0, *bits = 0, nbits = rm_layout_scratch(&l->rm);
 	if ((l->rm.nimports && !(addrs = kmalloc(4 * l->rm.nimports))) ||
 	    (nbits && !(bits = kmalloc(nbits)))) {
 		kprintf("insmod: %s: out of memory for %u imports\n", l->file, l->rm.nimports);
 		kfree(addrs);
 		return -1;
 	}
-	/* Sites come per import: their overlaps are checked in a bitmap. */
-	phase_step(&l->clk, "overlap-check");
-	rc = rm_check_overlap(&l->rm, bits, &d);
+	/* Sites come per import: the fixups and sites are placed in a bitmap. */
+	phase_step(&l->clk, "layout-check");
+	rc = rm_check_layout(&l->rm, bits, &d);
 	kfree(bits);
 	if (rc) {
 		core_error(l->file, l->rm.name, rc, &d);
@@ -168,11 +168,11 @@ static int rmod_load(struct load *l, struct module **out)
 	phase_to(&l->clk, PH_UNTIMED);
 	/* Hints bound these silently (docs/FORMAT.md): say it once. */
 	uint32_t unversioned = 0;
-	for (uint32_t i = 0; i < m->rm.nimports && !(l->flags & LOAD_QUIET); i++) {
-		struct rm_import imp;
-		rm_get_import(&m->rm, i, &imp);
+	struct rm_import_it it;
+	struct rm_import imp;
+	rm_imports_begin(&m->rm, &it);
+	while (!(l->flags & LOAD_QUIET) && rm_imports_next(&m->rm, &it, &imp))
 		unversioned += !imp.version;
-	}
 	if (unversioned)
 		kprintf("insmod: %s: %u import(s) unversioned (no DWARF version in the module)\n",
 			l->file, unversioned);

@@ -53,6 +53,15 @@ void bench_floor(int argc, char **argv)
 		kprintf("floor: usage: floor NAME (a valid .rmod handed over at boot)\n");
 		return;
 	}
+	/* Untimed: the floor validates nothing, but the fixups it adds at
+	 * must be checked (rm_check_layout does for a module with sites). */
+	uint32_t *bits = rm_layout_scratch(&rm) ? kmalloc(rm_layout_scratch(&rm)) : 0;
+	int bad = (rm_layout_scratch(&rm) && !bits) || rm_check_layout(&rm, bits, &d);
+	kfree(bits);
+	if (bad) {
+		kprintf("floor: %s: not a valid module\n", argv[1]);
+		return;
+	}
 	struct fx_array a = {kmalloc(4 * (rm.fixup_count ? rm.fixup_count : 1)), 0};
 	uint8_t *img = kmalloc_aligned(rm.mem_size, 4096);
 	if (!a.v || !img) {

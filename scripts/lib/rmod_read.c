@@ -8,8 +8,8 @@ void rmod_parse_or_die(const char *what, const uint8_t *buf, size_t size, struct
 	struct rm_diag d;
 	int rc = rm_parse(buf, size, 0, m, &d);
 	if (!rc) {
-		uint32_t *bits = xcalloc(rm_overlap_scratch(m) + 4, 1);
-		rc = rm_check_overlap(m, bits, &d);
+		uint32_t *bits = xcalloc(rm_layout_scratch(m) + 4, 1);
+		rc = rm_check_layout(m, bits, &d);
 		xfree(bits);
 	}
 	if (rc == RM_E_VERSION) /* name both: the file's and the one read here */

@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct rm_diag dg;
 		uint32_t *bits = NULL;
 		if (rm_parse(out.p, out.len, 0, &m, &dg) ||
-		    rm_check_overlap(&m, bits = xcalloc(rm_overlap_scratch(&m) + 4, 1), &dg))
+		    rm_check_layout(&m, bits = xcalloc(rm_layout_scratch(&m) + 4, 1), &dg))
 			abort(); /* rmod-link must never write what the loader refuses */
 		xfree(bits);
 		xfree(out.p);

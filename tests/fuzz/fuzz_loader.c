@@ -144,7 +144,7 @@ static void check_fixups(const struct rm_module *m)
 	qsort(s.off, s.n, 4, cmp_u32);
 	for (uint32_t i = 1; i < s.n; i++)
 		if (s.off[i] < s.off[i - 1] + 4)
-			abort(); /* overlapping sites that rm_check_overlap let through */
+			abort(); /* overlapping sites that rm_check_layout let through */
 	for (uint32_t i = m->niat; i < m->nimports; i++)
 		if (!s.named[i])
 			abort(); /* a sites import without a site */
@@ -202,8 +202,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)rm_parse(data, size, 0, &m, &d);
 	if (rm_parse(data, size, RM_PARSE_NO_CRC, &m, &d))
 		return 0;
-	uint32_t *bits = malloc(rm_overlap_scratch(&m) + 4);
-	int rc = rm_check_overlap(&m, bits, &d);
+	uint32_t *bits = malloc(rm_layout_scratch(&m) + 4);
+	int rc = rm_check_layout(&m, bits, &d);
 	free(bits);
 	if (rc)
 		return 0;
