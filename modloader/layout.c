@@ -4,7 +4,10 @@
  * Sites come grouped per import, not in offset order, so rm_check_layout
  * marks them in a bitmap of the module's memory (one bit per byte) that
  * the caller provides, then walks the fixups once, a command span at a
- * time, against the next marked byte. */
+ * time, against the next marked byte.  The bitmap has two levels: a word
+ * of byte bits is live only once its bit in a summary (one per word) is
+ * set, so only the summary is cleared and the walk skips a kilobyte of
+ * unmarked memory per summary word. */
 #include "loader.h"
 #include "fxdec.h"
 #include "impdec.h"
@@ -14,28 +17,45 @@ struct fxcheck {
 	const struct rm_module *m;
 	struct rm_diag *d;
 	uint32_t count;       /* fixups accepted so far */
-	const uint32_t *bits; /* the sites, or 0 when there are none */
+	const uint32_t *bits; /* the sites (two levels, see above), or 0 */
 	uint32_t ns;          /* the first marked byte at or after the walk, or RM_FX_PAST */
 	uint32_t ia, ib;      /* the IAT, or [0, 0) when it is empty */
 	uint32_t is, ie;      /* the init region's file-backed part */
 };
 
-/* The first marked byte at or after from, or RM_FX_PAST: whole words
- * where it can.  The walk only moves forward, so all the calls of one
- * check scan the bitmap once. */
+/* The bitmap: nw words of byte bits, then the summary, a bit per word. */
+static uint32_t nwords(const struct rm_module *m)
+{
+	return (m->mem_size + 31) / 32;
+}
+
+static int live(const uint32_t *sum, uint32_t w)
+{
+	return sum[w / 32] >> (w % 32) & 1;
+}
+
+/* The first marked byte at or after from, or RM_FX_PAST.  The walk only
+ * moves forward, so all the calls of one check read the summary once. */
 static __attribute__((noinline)) uint32_t next_site(const struct fxcheck *c, uint32_t from)
 {
 	const uint32_t *bits = c->bits;
-	uint32_t end = c->m->mem_size;
-	if (!bits || from >= end)
+	uint32_t nw = nwords(c->m), w = from / 32;
+	if (!bits || w >= nw)
 		return RM_FX_PAST;
-	uint32_t w = from / 32, x = bits[w] & (~0u << (from % 32));
+	const uint32_t *sum = bits + nw;
+	uint32_t x = live(sum, w) ? bits[w] & (~0u << (from % 32)) : 0;
+	if (x)
+		return w * 32 + (uint32_t)__builtin_ctz(x);
+	/* The next live word: a live word always has a marked byte. */
+	uint32_t nsum = (nw + 31) / 32, sw = ++w / 32;
+	x = w < nw ? sum[sw] & (~0u << (w % 32)) : 0;
 	while (!x) {
-		if (++w >= end / 32)
+		if (++sw >= nsum)
 			return RM_FX_PAST;
-		x = bits[w];
+		x = sum[sw];
 	}
-	return w * 32 + (uint32_t)__builtin_ctz(x);
+	w = sw * 32 + (uint32_t)__builtin_ctz(x);
+	return w * 32 + (uint32_t)__builtin_ctz(bits[w]);
 }
 
 /* Keep ns at or after lo. */
@@ -133,16 +153,29 @@ int rm_check_fixups(const struct rm_module *m, const uint32_t *bits, struct rm_d
 
 uint32_t rm_layout_scratch(const struct rm_module *m)
 {
-	return m->nsites ? (m->mem_size + 31) / 32 * 4 : 0;
+	return m->nsites ? 4 * (nwords(m) + (nwords(m) + 31) / 32) : 0;
+}
+
+/* Mark the bytes mask of word w; 0 if one of them already was. */
+static int mark(uint32_t *bits, uint32_t *sum, uint32_t w, uint32_t mask)
+{
+	if (!live(sum, w)) {
+		sum[w / 32] |= 1u << (w % 32);
+		bits[w] = 0;
+	}
+	if (bits[w] & mask)
+		return 0;
+	bits[w] |= mask;
+	return 1;
 }
 
 int rm_check_layout(const struct rm_module *m, uint32_t *bits, struct rm_diag *d)
 {
-	uint32_t off, pc, n = 0;
+	uint32_t off, pc, n = 0, nw = nwords(m), *sum = bits + nw;
 	rm_diag_clear(d);
 	if (!m->nsites) /* rm_parse checked the fixups */
 		return RM_OK;
-	__builtin_memset(bits, 0, rm_layout_scratch(m));
+	__builtin_memset(sum, 0, 4 * ((nw + 31) / 32));
 	/* rm_parse accepted the streams and placed every site in memory. */
 	struct rm_sitedec x;
 	rm_sitedec_init(&x, m->sites, m->sites_size, m->runs, m->imports + m->imports_size,
@@ -150,12 +183,9 @@ int rm_check_layout(const struct rm_module *m, uint32_t *bits, struct rm_diag *d
 	while (rm_site_next(&x, &off, &pc) > 0) {
 		/* A site's 4 bytes span at most two bitmap words. */
 		uint64_t mask = (uint64_t)0xf << (off % 32);
-		uint32_t w = off / 32, lo = (uint32_t)mask, hi = (uint32_t)(mask >> 32);
-		if ((bits[w] & lo) || (hi && (bits[w + 1] & hi)))
+		uint32_t w = off / 32, hi = (uint32_t)(mask >> 32);
+		if (!mark(bits, sum, w, (uint32_t)mask) || (hi && !mark(bits, sum, w + 1, hi)))
 			return rm_fail(d, RM_E_SITE_OVERLAP, n, off, 0);
-		bits[w] |= lo;
-		if (hi)
-			bits[w + 1] |= hi;
 		n++;
 	}
 	return rm_check_fixups(m, bits, d);
