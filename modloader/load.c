@@ -23,14 +23,14 @@ int rm_resolve(const struct rm_module *m, rm_resolve_fn fn, void *ctx, uint32_t 
 }
 
 /* One import through fn: the path for imports no hint settles. */
-static __attribute__((noinline)) int resolve_slow(const struct rm_module *m, uint32_t i,
-						  const uint8_t *rec, rm_resolve_fn fn, void *ctx,
-						  uint32_t *addr, struct rm_diag *d)
+static __attribute__((noinline)) int resolve_slow(const struct rm_module *m,
+						  struct rm_import_it *it, rm_resolve_fn fn,
+						  void *ctx, uint32_t *addr, struct rm_diag *d)
 {
 	struct rm_resolved r = {0, 0, 0, 0, 0};
 	struct rm_import imp;
-	struct rm_import_it it = {rec, i};
-	rm_imports_next(m, &it, &imp);
+	uint32_t i = it->i;
+	rm_imports_next(m, it, &imp);
 	int rc = fn(ctx, m, &imp, &r);
 	/* A weak import nobody exports binds 0, as GNU ld and Linux do. */
 	if (rc == RM_E_UNRESOLVED && (imp.flags & RMOD_IMPORT_WEAK)) {
@@ -74,9 +74,9 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 	uint32_t stamp = 0, n = 0, nimports = m->nimports;
 	rm_diag_clear(d);
 	/* The hinted path reads BOUND only; the records are decoded up to
-	 * an import only when it goes to fn (ri: the record of import ei). */
-	const uint8_t *ri = e;
-	uint32_t ei = 0, bsize = m->bound_size;
+	 * an import only when it goes to fn, each once (it: the next one). */
+	struct rm_import_it it = {e, 0};
+	uint32_t bsize = m->bound_size;
 	for (uint32_t i = 0; i < nimports; i++) {
 		if (b) {
 			const uint8_t *be = b;
@@ -99,11 +99,11 @@ int rm_resolve_hinted(const struct rm_module *m, rm_table_fn table_fn, rm_resolv
 				continue;
 			}
 		}
-		for (; ei < i; ei++) {
+		for (; it.i < i; it.i++) {
 			struct rm_irec r;
-			rm_irec_fast(&ri, &r); /* rm_parse accepted every record */
+			rm_irec_fast(&it.p, &r); /* rm_parse accepted every record */
 		}
-		int rc = resolve_slow(m, i, ri, fn, ctx, &addrs[i], d);
+		int rc = resolve_slow(m, &it, fn, ctx, &addrs[i], d);
 		if (rc)
 			return rc;
 	}
