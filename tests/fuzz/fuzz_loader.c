@@ -251,15 +251,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct rm_param x;
 		rm_get_param(&m, i, &x);
 	}
-	/* The iterator walks exactly the symbols rm_parse counted, each named
-	 * and inside the module memory, in offset order. */
+	/* The iterator walks exactly the symbols rm_parse counted, each inside
+	 * the module memory, in offset order, its name at most RMOD_MAX_NAME
+	 * (a NUL among a name's counted bytes may shorten it, even to ""). */
 	struct rm_sym_it sit;
 	struct rm_sym sx;
 	uint32_t ns = 0, last = 0;
 	rm_syms_begin(&m, &sit);
 	while (rm_syms_next(&m, &sit, &sx)) {
 		size_t len = strlen(sx.name);
-		if (len == 0 || len > RMOD_MAX_NAME || sx.offset < last ||
+		if (len > RMOD_MAX_NAME || sx.offset < last ||
 		    (uint64_t)sx.offset + sx.size > m.mem_size)
 			abort();
 		last = sx.offset;
