@@ -92,12 +92,13 @@ static void show_module(const struct rm_module *rm, const struct module *m)
 			kprintf(" for=%s", e.allow);
 		kprintf("\n");
 	}
-	for (uint32_t i = 0; i < rm->nimports; i++) {
-		struct rm_import im;
-		rm_get_import(rm, i, &im);
+	/* One walk: records are variable-length, rm_get_import(i) walks to i. */
+	struct rm_import_it it;
+	struct rm_import im;
+	rm_imports_begin(rm, &it);
+	while (rm_imports_next(rm, &it, &im))
 		if (im.ns)
 			kprintf("import_ns: %s %s\n", im.name, im.ns);
-	}
 	for (uint32_t i = 0; i < rm->nneeds; i++)
 		kprintf("depends: %s\n", rm_get_need(rm, i));
 	static const char *const types[] = {"?", "int", "uint", "bool", "string"};
